@@ -1,0 +1,3 @@
+"""skastro.datasets."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""skastro.ensemble."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""skastro.lightcurve."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""skastro.model_selection."""
+
+__all__: list[str] = []

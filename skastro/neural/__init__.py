@@ -1,0 +1,3 @@
+"""skastro.neural."""
+
+__all__: list[str] = []

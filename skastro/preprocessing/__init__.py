@@ -1,0 +1,3 @@
+"""skastro.preprocessing."""
+
+__all__: list[str] = []

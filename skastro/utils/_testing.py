@@ -1,0 +1,35 @@
+"""Constructor arguments and expected failures for the common checks.
+
+The table of small, fast configurations that ``tests/test_common.py`` hands
+to scikit-learn's ``parametrize_with_checks``, in the manner of
+imbalanced-learn's ``instance_generator``. An expected failure is allowed
+only with a reason that says why the check cannot hold for that estimator.
+"""
+
+from sklearn.base import clone
+
+# estimator class name -> constructor arguments used for the common checks
+CHECK_PARAMS: dict[str, dict] = {
+    # --- preprocessing ---
+    # --- lightcurve ---
+    # --- ensemble ---
+    # --- neural ---
+}
+
+# estimator class name -> {check name: reason it cannot hold}
+EXPECTED_FAILED_CHECKS: dict[str, dict[str, str]] = {
+    # --- preprocessing: none ---
+    # --- lightcurve: none ---
+    # --- ensemble ---
+    # --- neural ---
+}
+
+
+def check_instance(cls) -> object:
+    """Return an instance of ``cls`` configured for the common checks."""
+    return clone(cls(**CHECK_PARAMS.get(cls.__name__, {})))
+
+
+def expected_failed_checks(estimator) -> dict[str, str]:
+    """Return the documented expected failures of ``estimator``."""
+    return EXPECTED_FAILED_CHECKS.get(type(estimator).__name__, {})
