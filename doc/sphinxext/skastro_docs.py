@@ -1,0 +1,91 @@
+"""Sphinx helpers of the skastro documentation.
+
+* ``ExampleOrder``: the gallery order (the order of the use cases in the user
+  guide), for sphinx-gallery's ``within_subsection_order``.
+* ``.. skastro-feature-table::``: the table of every light-curve feature name
+  with its one-line definition, generated at build time from
+  :func:`skastro.lightcurve.feature_definitions`, so the table can never drift
+  from the code.
+"""
+
+from pathlib import Path
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+
+# Gallery order: the numbering of the use cases (issue 8).
+EXAMPLE_ORDER = (
+    "plot_sdss_star_galaxy_qso.py",
+    "plot_batse_grb_mixtures.py",
+    "plot_asas_variable_stars.py",
+    "plot_polar_representation.py",
+    "plot_ztf_multiband_supernovae.py",
+    "plot_frdeep_radio_galaxies.py",
+    "plot_autoencoder_outliers.py",
+    "plot_ztf_real_bogus.py",
+    "plot_optuna_pipeline_tuning.py",
+    "plot_lightcurve_speed.py",
+)
+
+
+class ExampleOrder:
+    """Sort key: the listed examples first, in order, then the rest by name."""
+
+    def __init__(self, src_dir):
+        self.src_dir = src_dir
+
+    def __call__(self, filename) -> tuple[int, str]:
+        name = Path(filename).name
+        if name in EXAMPLE_ORDER:
+            return (EXAMPLE_ORDER.index(name), name)
+        return (len(EXAMPLE_ORDER), name)
+
+    def __repr__(self) -> str:
+        # sphinx-gallery hashes the repr to decide when to rebuild
+        return f"<{type(self).__name__}: {len(EXAMPLE_ORDER)} examples>"
+
+
+def _escape(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", r"\|")
+
+
+def feature_table_lines(definitions: dict[str, str]) -> list[str]:
+    """Return the reST lines of a two-column list-table of the features."""
+    lines = [
+        ".. list-table::",
+        "   :header-rows: 1",
+        "   :widths: 25 75",
+        "   :class: skastro-feature-table",
+        "",
+        "   * - Feature name",
+        "     - Definition",
+    ]
+    for name, definition in definitions.items():
+        lines += [f"   * - ``{name}``", f"     - {_escape(definition)}"]
+    return lines
+
+
+class FeatureTableDirective(SphinxDirective):
+    """``.. skastro-feature-table::`` renders feature_definitions() as a table."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        from skastro.lightcurve import feature_definitions
+
+        definitions = dict(feature_definitions())
+        if not definitions:
+            raise self.error("skastro.lightcurve.feature_definitions() is empty")
+        container = nodes.container()
+        self.state.nested_parse(
+            StringList(feature_table_lines(definitions), source="feature_definitions"),
+            self.content_offset,
+            container,
+        )
+        return container.children
+
+
+def setup(app):
+    app.add_directive("skastro-feature-table", FeatureTableDirective)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
