@@ -1,3 +1,14 @@
-"""skastro.datasets."""
+"""Real astronomical data sets (``fetch_*``) and synthetic generators (``make_*``).
 
-__all__: list[str] = []
+The loaders read ``<data_home>/<folder>/<file>`` from a cache (``data_home``
+argument, else ``$SKASTRO_DATA``, else ``~/skastro_data``) and download a
+missing file from its public origin, verifying its SHA-256.
+"""
+
+from ._base import get_data_home
+from ._sdss import fetch_sdss_colors
+
+__all__ = [
+    "fetch_sdss_colors",
+    "get_data_home",
+]
