@@ -1,3 +1,11 @@
-"""skastro.preprocessing."""
+"""skastro.preprocessing: transformers on catalogue columns.
 
-__all__: list[str] = []
+Colours and magnitude/flux conversions (``_photometry``), polar and sky
+coordinates (``_coordinates``).
+"""
+
+from skastro.preprocessing._photometry import PhotometricColors
+
+__all__ = [
+    "PhotometricColors",
+]
