@@ -6,9 +6,13 @@ missing file from its public origin, verifying its SHA-256.
 """
 
 from ._base import get_data_home
+from ._lightcurves import fetch_asas_lightcurves, fetch_ztf_sne, fetch_ztf_snia
 from ._sdss import fetch_sdss_colors
 
 __all__ = [
+    "fetch_asas_lightcurves",
+    "fetch_ztf_sne",
+    "fetch_ztf_snia",
     "fetch_sdss_colors",
     "get_data_home",
 ]
