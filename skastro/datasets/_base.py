@@ -139,6 +139,18 @@ def _entries() -> dict[tuple[str, str], RemoteFile]:
             "d8915c49ccf17ee76a3e902f94e4e72c57658ff6d6ec8451df47b4c0dc7987b7",
         ),
         (
+            "snad_ztf_realbogus",
+            "akb.ztf.snad.space.json",
+            _raw(*_SNAD, "akb.ztf.snad.space.json"),
+            "5ab9fdca2f3d0270a33cbf885e62458ba4d26bb97d28ac91fad2d44150dfe6ed",
+        ),
+        (
+            "snad_ztf_realbogus",
+            "feature_snad4_r_100.json",
+            _raw(*_SNAD, "feature_snad4_r_100.json"),
+            "4f2498b81251102808ba0b0ebfba97ccf2d7469f2673001b7b12fc52633b4f33",
+        ),
+        (
             # converted from the origin's pickled batches by fetch_frdeep
             "frdeep_radio_galaxies",
             "frdeep_first.npz",
