@@ -4,8 +4,14 @@ Colours and magnitude/flux conversions (``_photometry``), polar and sky
 coordinates (``_coordinates``).
 """
 
-from skastro.preprocessing._photometry import PhotometricColors
+from skastro.preprocessing._photometry import (
+    FluxToMagnitude,
+    MagnitudeToFlux,
+    PhotometricColors,
+)
 
 __all__ = [
+    "FluxToMagnitude",
+    "MagnitudeToFlux",
     "PhotometricColors",
 ]

@@ -12,13 +12,18 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
-from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_array,
+    check_is_fitted,
+)
 
 from skastro.utils._validation import (
     check_no_inf,
     column_labels,
     resolve_columns,
+    table_to_frame,
     validate_numeric,
 )
 
@@ -349,4 +354,388 @@ class PhotometricColors(TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
+        return tags
+
+
+def _flux_to_mag(flux, zero_point, softening, labels, owner):
+    """AB (or asinh) magnitudes of ``flux`` (n_samples, n_bands) in zero-point units.
+
+    Plain magnitudes need flux > 0: anything else raises, naming column and row.
+    """
+    x = flux / zero_point
+    if softening is None:
+        bad = x <= 0
+        if bad.any():
+            row, k = np.argwhere(bad)[0]
+            value = flux[row, k]
+            kind = "Negative values in data" if value < 0 else "Zero flux in data"
+            raise ValueError(
+                f"{kind}: {owner} got flux {value} in column {labels[k]!r} at row "
+                f"{row}; plain AB magnitudes need flux > 0 (give asinh_softening "
+                "for asinh magnitudes, which accept any flux)."
+            )
+        return -2.5 * np.log10(x)
+    b = softening
+    return -(np.arcsinh(x / (2.0 * b)) + np.log(b)) / _LN10_OVER_2_5
+
+
+def _mag_to_flux(mag, zero_point, softening):
+    """Flux in zero-point units of AB (or asinh) magnitudes ``mag``."""
+    if softening is None:
+        return zero_point * 10.0 ** (-0.4 * mag)
+    b = softening
+    return zero_point * 2.0 * b * np.sinh(-_LN10_OVER_2_5 * mag - np.log(b))
+
+
+class _BaseMagnitudeFlux(TransformerMixin, BaseEstimator):
+    """Shared machinery of :class:`MagnitudeToFlux` and :class:`FluxToMagnitude`.
+
+    Subclasses set ``_prefix`` (the output-name prefix), ``_forward`` and
+    ``_backward`` (transform and inverse_transform on the converted block).
+    """
+
+    _prefix = ""
+
+    _parameter_constraints: dict = {
+        "system": [StrOptions({"AB"})],
+        "unit": [StrOptions({"nJy", "Jy", "maggies"})],
+        "asinh_softening": [
+            Interval(numbers.Real, 0, None, closed="neither"),
+            "array-like",
+            dict,
+            None,
+        ],
+        "columns": ["array-like", None],
+    }
+
+    def __init__(
+        self,
+        system: str = "AB",
+        unit: str = "nJy",
+        asinh_softening: float | Sequence[float] | Mapping | None = None,
+        columns: Sequence[str | int] | None = None,
+    ):
+        self.system = system
+        self.unit = unit
+        self.asinh_softening = asinh_softening
+        self.columns = columns
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Resolve the columns to convert and the softening of each.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or astropy Table of shape (n_samples, n_features)
+            The input.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        X = validate_numeric(self, X, reset=True)
+        n_features = X.shape[1]
+        names = getattr(self, "feature_names_in_", None)
+        if self.columns is None:
+            columns = list(range(n_features))
+        else:
+            columns = resolve_columns(
+                self.columns,
+                names,
+                n_features,
+                param="columns",
+                owner=type(self).__name__,
+            )
+        self.columns_ = columns
+        self.softening_ = self._resolve_softening(
+            columns, column_labels(names, n_features)
+        )
+        self.zero_point_ = AB_ZERO_POINT[self.unit]
+        self._forward(X)  # reject bad input (e.g. flux <= 0) already in fit
+        return self
+
+    def _resolve_softening(self, columns, labels):
+        owner = type(self).__name__
+        b = self.asinh_softening
+        if b is None:
+            return None
+        band_labels = [labels[j] for j in columns]
+        if isinstance(b, Mapping):
+            values = []
+            for j, label in zip(columns, band_labels):
+                if label in b:
+                    values.append(b[label])
+                elif j in b:
+                    values.append(b[j])
+                else:
+                    raise ValueError(
+                        f"{owner}: asinh_softening has no softening for column "
+                        f"{label!r}; expected one for each of {band_labels}."
+                    )
+        elif np.ndim(b) == 0:
+            values = [b] * len(columns)
+        else:
+            values = list(np.ravel(b))
+            if len(values) != len(columns):
+                raise ValueError(
+                    f"{owner}: asinh_softening holds {len(values)} value(s) but "
+                    f"{len(columns)} column(s) {band_labels} are converted; "
+                    "expected one softening per column."
+                )
+        softening = np.asarray(values, dtype=np.float64)
+        bad = ~(np.isfinite(softening) & (softening > 0))
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"{owner}: asinh_softening {softening[k]} for column "
+                f"{band_labels[k]!r} is not a positive finite number; expected "
+                "b > 0 (SDSS: u 1.4e-10, g 0.9e-10, r 1.2e-10, i 1.8e-10, "
+                "z 7.4e-10)."
+            )
+        return softening
+
+    def _labels(self):
+        names = column_labels(
+            getattr(self, "feature_names_in_", None), self.n_features_in_
+        )
+        return [names[j] for j in self.columns_]
+
+    def transform(self, X):
+        """Convert the selected columns; the others pass through unchanged.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or astropy Table of shape (n_samples, n_features)
+            The input, with the columns seen in :meth:`fit`.
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, n_features)
+            The converted array (NaN stays NaN).
+        """
+        check_is_fitted(self)
+        X = validate_numeric(self, X, reset=False)
+        out = X.copy()
+        out[:, self.columns_] = self._forward(X)
+        return out
+
+    def inverse_transform(self, X):
+        """Convert back; ``inverse_transform(transform(X))`` returns ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Output of :meth:`transform`.
+
+        Returns
+        -------
+        X_original : ndarray of shape (n_samples, n_features)
+            The input of :meth:`transform`, to 1e-10 relative precision.
+        """
+        check_is_fitted(self)
+        X = check_array(table_to_frame(X), dtype=np.float64, ensure_all_finite=False)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__}."
+                f"inverse_transform is expecting {self.n_features_in_} features "
+                "as input."
+            )
+        out = X.copy()
+        out[:, self.columns_] = self._backward(X)
+        return out
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Output names: converted columns get a prefix, the others keep theirs.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Input column names; by default ``feature_names_in_`` (or ``x{i}``).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            ``flux_<name>`` (MagnitudeToFlux) or ``mag_<name>``
+            (FluxToMagnitude) for a converted column, ``<name>`` otherwise.
+        """
+        check_is_fitted(self)
+        names = [str(n) for n in _check_feature_names_in(self, input_features)]
+        for j in self.columns_:
+            names[j] = f"{self._prefix}{names[j]}"
+        return np.asarray(names, dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+class MagnitudeToFlux(_BaseMagnitudeFlux):
+    r"""Convert AB (or SDSS asinh) magnitudes into fluxes.
+
+    Plain AB magnitudes [1]_:
+
+    .. math:: f = f_0 \, 10^{-0.4 m}, \qquad f_0 = 3631\,\mathrm{Jy}.
+
+    Asinh magnitudes [2]_ with softening :math:`b` (per band), as in SDSS:
+
+    .. math::
+        m = -\frac{2.5}{\ln 10}\left[\operatorname{asinh}
+        \left(\frac{f/f_0}{2b}\right) + \ln b\right]
+        \quad\Longleftrightarrow\quad
+        f = 2 b f_0 \sinh\left(-\frac{\ln 10}{2.5} m - \ln b\right).
+
+    Parameters
+    ----------
+    system : {"AB"}, default="AB"
+        Photometric system (zero point 3631 Jy).
+    unit : {"nJy", "Jy", "maggies"}, default="nJy"
+        Unit of the fluxes; ``maggies`` are fluxes in units of 3631 Jy.
+    asinh_softening : float, list of float or dict, default=None
+        Softening :math:`b` per converted column (a float for all, a list in
+        the order of the columns, or a dict column name -> b); ``None`` for
+        plain magnitudes. SDSS: u 1.4e-10, g 0.9e-10, r 1.2e-10, i 1.8e-10,
+        z 7.4e-10.
+    columns : list of str or int, default=None
+        The magnitude columns (names or indices); ``None`` converts all.
+        Other columns pass through unchanged.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of columns seen in :meth:`fit`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names seen in :meth:`fit`, when ``X`` had string names.
+    columns_ : list of int
+        Positions of the converted columns.
+    softening_ : ndarray of shape (n_columns,) or None
+        Softening per converted column.
+    zero_point_ : float
+        3631 Jy in ``unit``.
+
+    See Also
+    --------
+    FluxToMagnitude : The inverse conversion.
+    PhotometricColors : Colours from magnitudes.
+
+    References
+    ----------
+    .. [1] J. B. Oke and J. E. Gunn, "Secondary standard stars for absolute
+       spectrophotometry", ApJ 266, 713 (1983).
+    .. [2] R. H. Lupton, J. E. Gunn and A. S. Szalay, "A Modified Magnitude
+       System that Produces Well-Behaved Magnitudes, Colors, and Errors Even
+       for Low Signal-to-Noise Ratio Measurements", AJ 118, 1406 (1999).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skastro.preprocessing import MagnitudeToFlux
+    >>> MagnitudeToFlux(unit="Jy").fit_transform(np.array([[0.0, 2.5, 31.4]]))
+    array([[3.631e+03, 3.631e+02, 1.000e-09]])
+    >>> sdss = MagnitudeToFlux(unit="maggies", asinh_softening=1.2e-10)
+    >>> sdss.fit_transform(np.array([[22.0], [26.0]]))  # fainter than flux 0: < 0
+    array([[ 1.575...e-09], [-3.219...e-10]])
+    """
+
+    _prefix = "flux_"
+
+    def _forward(self, X):
+        return _mag_to_flux(X[:, self.columns_], self.zero_point_, self.softening_)
+
+    def _backward(self, X):
+        return _flux_to_mag(
+            X[:, self.columns_],
+            self.zero_point_,
+            self.softening_,
+            self._labels(),
+            type(self).__name__,
+        )
+
+
+class FluxToMagnitude(_BaseMagnitudeFlux):
+    r"""Convert fluxes into AB (or SDSS asinh) magnitudes.
+
+    Plain AB magnitudes :math:`m = -2.5 \log_{10}(f / 3631\,\mathrm{Jy})`
+    need :math:`f > 0`; asinh magnitudes [1]_
+
+    .. math::
+        m = -\frac{2.5}{\ln 10}\left[\operatorname{asinh}
+        \left(\frac{f/f_0}{2b}\right) + \ln b\right]
+
+    are defined for any flux, zero and negative included, and approach the
+    plain ones for :math:`f \gg b f_0`.
+
+    Parameters
+    ----------
+    system : {"AB"}, default="AB"
+        Photometric system (zero point 3631 Jy).
+    unit : {"nJy", "Jy", "maggies"}, default="nJy"
+        Unit of the fluxes; ``maggies`` are fluxes in units of 3631 Jy.
+    asinh_softening : float, list of float or dict, default=None
+        Softening :math:`b` per converted column (a float for all, a list in
+        the order of the columns, or a dict column name -> b); ``None`` for
+        plain magnitudes. SDSS: u 1.4e-10, g 0.9e-10, r 1.2e-10, i 1.8e-10,
+        z 7.4e-10.
+    columns : list of str or int, default=None
+        The flux columns (names or indices); ``None`` converts all. Other
+        columns pass through unchanged.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of columns seen in :meth:`fit`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names seen in :meth:`fit`, when ``X`` had string names.
+    columns_ : list of int
+        Positions of the converted columns.
+    softening_ : ndarray of shape (n_columns,) or None
+        Softening per converted column.
+    zero_point_ : float
+        3631 Jy in ``unit``.
+
+    See Also
+    --------
+    MagnitudeToFlux : The inverse conversion.
+
+    References
+    ----------
+    .. [1] R. H. Lupton, J. E. Gunn and A. S. Szalay, "A Modified Magnitude
+       System that Produces Well-Behaved Magnitudes, Colors, and Errors Even
+       for Low Signal-to-Noise Ratio Measurements", AJ 118, 1406 (1999).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skastro.preprocessing import FluxToMagnitude
+    >>> FluxToMagnitude(unit="nJy").fit_transform(np.array([[3631.0, 36310.0]]))
+    array([[22.5, 20. ]])
+    >>> FluxToMagnitude(unit="nJy").fit_transform(np.array([[-5.0]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Negative values in data: FluxToMagnitude got flux -5.0 in ...
+    >>> asinh = FluxToMagnitude(unit="maggies", asinh_softening=1.2e-10)
+    >>> asinh.fit_transform(np.array([[-5e-11], [0.0]]))  # finite for any flux
+    array([[25.0...], [24.8...]])
+    """
+
+    _prefix = "mag_"
+
+    def _forward(self, X):
+        return _flux_to_mag(
+            X[:, self.columns_],
+            self.zero_point_,
+            self.softening_,
+            self._labels(),
+            type(self).__name__,
+        )
+
+    def _backward(self, X):
+        return _mag_to_flux(X[:, self.columns_], self.zero_point_, self.softening_)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.positive_only = self.asinh_softening is None
         return tags
