@@ -58,9 +58,8 @@ def test_asas_shapes_and_counts(asas):
 
 def test_asas_matches_raw_member(asas):
     home, b = asas
-    classes = dict(
-        csv.reader(open(home / "asas_training" / "asas_training_set_classes.dat"))
-    )
+    path = home / "asas_training" / "asas_training_set_classes.dat"
+    classes = dict(csv.reader(io.StringIO(path.read_text())))
     with tarfile.open(home / "asas_training" / "asas_training_set.tar.gz") as tar:
         for k in (0, 404, 809):
             oid = b.ids[k]
@@ -82,9 +81,8 @@ def test_ztf_sne(require_data):
     assert b.bands == ["g", "r"]
     assert sum(len(lc) for lc in b.data) == 784
     # independent read of one object with the csv module
-    rows = list(
-        csv.DictReader(open(home / "alerce_ztf_30sne/30_sne_detections_corr.csv"))
-    )
+    path = home / "alerce_ztf_30sne/30_sne_detections_corr.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text())))
     oid = b.ids[5]
     ref = sorted(
         (float(r["mjd"]), float(r["magpsf"]), float(r["sigmapsf"]), int(r["fid"]) - 1)

@@ -24,7 +24,7 @@ def test_realbogus_target_is_the_artefact_tag(require_data):
     # independent check: label 1 <=> 'artefact' among the expert tags (JSON)
     home = require_data(FOLDER)
     rb = fetch_ztf_realbogus(data_home=home)
-    records = json.load(open(home / FOLDER / "akb.ztf.snad.space.json"))
+    records = json.loads((home / FOLDER / "akb.ztf.snad.space.json").read_text())
     tags = {r["oid"]: r["tags"] for r in records}
     is_artefact = np.array(["artefact" in tags[oid] for oid in rb.ids])
     np.testing.assert_array_equal(rb.target == 1, is_artefact)
