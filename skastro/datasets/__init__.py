@@ -7,6 +7,7 @@ missing file from its public origin, verifying its SHA-256.
 
 from ._base import get_data_home
 from ._batse import fetch_batse_grb
+from ._frdeep import fetch_frdeep
 from ._lightcurves import fetch_asas_lightcurves, fetch_ztf_sne, fetch_ztf_snia
 from ._realbogus import fetch_ztf_realbogus
 from ._sdss import fetch_sdss_colors
@@ -14,6 +15,7 @@ from ._sdss import fetch_sdss_colors
 __all__ = [
     "fetch_asas_lightcurves",
     "fetch_batse_grb",
+    "fetch_frdeep",
     "fetch_ztf_realbogus",
     "fetch_ztf_sne",
     "fetch_ztf_snia",

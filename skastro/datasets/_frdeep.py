@@ -1,0 +1,325 @@
+"""FR-DEEP: FIRST and NVSS images of Fanaroff-Riley class I and II radio galaxies.
+
+The cache holds one ``frdeep_<survey>.npz`` per survey, read with
+``np.load(allow_pickle=False)``. The origin publishes CIFAR-style *pickled*
+batches in a tarball instead; when the npz is not in the cache (and no
+mirror is configured) :func:`fetch_frdeep` downloads that tarball, reads the
+batches with :class:`NumpyOnlyUnpickler` (which reconstructs numpy arrays and
+refuses every other global, so no code from the file can run), checks a
+SHA-256 of the decoded content, and writes the npz atomically.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import io
+import os
+import pickle
+import re
+import shutil
+import tarfile
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils import Bunch
+
+from . import _base
+from ._base import _check_bool, _download, _mirror_url, fetch_file, get_data_home
+
+FOLDER = "frdeep_radio_galaxies"
+SURVEYS = ("first", "nvss")
+IMAGE_SIZE = 150
+TARGET_NAMES = ("FRI", "FRII")
+
+# SHA-256 of the decoded content (images uint8 bytes + labels int8 bytes +
+# "\n".join(split)), so a conversion from the origin's batches is verified
+# independently of how the npz container is written.
+CONTENT_SHA256 = {
+    "first": "ee97eca8260c16f351b8ab57c759a09c9846929dbf0130589169c4f21ca1f9fb",
+    "nvss": "d33eb482f46584cd0e8159b23dfc49d50037af3918d65913fff0abd2a17ed02c",
+}
+
+DESCR_TEMPLATE = """\
+.. _frdeep_dataset:
+
+FR-DEEP: radio galaxies of Fanaroff-Riley class I and II ({survey_name})
+------------------------------------------------------------------------
+
+{n} radio galaxies imaged by {survey_name} ({pixel}/pixel), cut out at
+150 x 150 pixels from NRAO survey images (SkyView), labelled FRI or FRII
+from the FRICAT, CoNFIG and FRIICAT catalogues. The same sources appear in
+the FIRST and NVSS versions (``survey=``).
+
+**Data**: ``data`` (n, 150, 150, 1) float32, the 8-bit images of the origin
+divided by 255, so in [0, 1]; channels last, ready for a CNN.
+
+**Target**: 0 = FRI, 1 = FRII (``target_names``); counts: {counts}.
+
+**Split**: the official split of the origin (its 11 training batches and
+its test batch): ``train_index`` ({n_train} images) and ``test_index``
+({n_test} images; {test_counts}), positions into ``data``.
+
+**Also**: ``filenames`` (the origin's image names); with ``as_frame=True``,
+``frame``, a DataFrame of filename, target and split (the images stay an
+array).
+
+**Origin**: GitHub HongmingTang060313/FR-DEEP, FIRST_data/ and NVSS_data/,
+commit b01744e102c61a63cc76211f98b65e3531ffb5c7 (CIFAR-style pickled
+batches, converted losslessly to npz without running pickled code).
+
+**Cite**: Tang, Scaife & Leahy 2019, MNRAS 488, 3358; Becker, White &
+Helfand 1995, ApJ 450, 559 (FIRST); Condon et al. 1998, AJ 115, 1693 (NVSS).
+
+**Licence**: the repository has no licence file and asks to cite Tang et
+al. 2019; FIRST and NVSS images are public NRAO data.
+"""
+
+
+class NumpyOnlyUnpickler(pickle.Unpickler):
+    """Unpickler that reconstructs numpy arrays and refuses anything else.
+
+    Plain containers (dict, list, str, int, bytes) need no global and load
+    as usual; the only globals it resolves are those numpy uses to pickle an
+    ndarray (``_reconstruct``, ``ndarray``, ``dtype``, ``scalar``, and
+    ``_codecs.encode`` for raw bytes). Any other
+    global (``os.system``, ``builtins.eval``, ...) raises
+    :class:`pickle.UnpicklingError` before it can be called.
+    """
+
+    _ALLOWED = {
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy.core.multiarray", "scalar"),
+        ("numpy._core.multiarray", "scalar"),
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+        # protocol-2 pickles written by Python 3 encode bytes with it
+        ("_codecs", "encode"),
+    }
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in self._ALLOWED:
+            raise pickle.UnpicklingError(
+                f"refusing to unpickle the global {module}.{name}: FR-DEEP "
+                "batches may only hold numpy arrays and plain containers"
+            )
+        if module.startswith("numpy.core"):
+            module = "numpy._core" + module[len("numpy.core") :]
+        return super().find_class(module, name)
+
+
+def _load_batch(raw: bytes, member: str) -> dict:
+    batch = NumpyOnlyUnpickler(io.BytesIO(raw), encoding="latin1").load()
+    if not isinstance(batch, dict):
+        raise ValueError(
+            f"FR-DEEP batch {member} holds {type(batch).__name__}, expected a dict"
+        )
+    batch = {k.decode() if isinstance(k, bytes) else k: v for k, v in batch.items()}
+    for key in ("data", "labels"):
+        if key not in batch:
+            raise ValueError(f"FR-DEEP batch {member} lacks the key {key!r}")
+    return batch
+
+
+def _convert_batches(archive: Path) -> dict[str, np.ndarray]:
+    """Read the origin's pickled batches (train 1..11, then test) from a tarball."""
+    found: dict[str, bytes] = {}
+    with tarfile.open(archive, "r:*") as tar:
+        for member in tar:
+            base = member.name.rsplit("/", 1)[-1]
+            if member.isfile() and re.fullmatch(r"data_batch_\d+|test_batch", base):
+                if base in found:
+                    raise ValueError(f"{archive}: two members named {base}")
+                found[base] = tar.extractfile(member).read()
+    train = sorted(
+        (b for b in found if b.startswith("data_batch_")),
+        key=lambda b: int(b.rsplit("_", 1)[1]),
+    )
+    if not train or "test_batch" not in found:
+        raise ValueError(
+            f"{archive} holds the batches {sorted(found)}, expected data_batch_N "
+            "and test_batch"
+        )
+    images, labels, split, filenames = [], [], [], []
+    for name in [*train, "test_batch"]:
+        batch = _load_batch(found[name], name)
+        data = np.asarray(batch["data"])
+        if data.dtype != np.uint8 or data.size % (IMAGE_SIZE * IMAGE_SIZE):
+            raise ValueError(
+                f"FR-DEEP batch {name}: data {data.dtype} of size {data.size}, "
+                f"expected uint8 images of {IMAGE_SIZE}x{IMAGE_SIZE}"
+            )
+        data = data.reshape(-1, IMAGE_SIZE, IMAGE_SIZE)
+        lab = np.asarray(batch["labels"], dtype=np.int64)
+        if len(lab) != len(data) or not np.isin(lab, [0, 1]).all():
+            raise ValueError(
+                f"FR-DEEP batch {name}: {len(lab)} labels for {len(data)} images, "
+                f"values {np.unique(lab).tolist()}, expected 0 (FRI) / 1 (FRII)"
+            )
+        names = batch.get("filenames", [""] * len(data))
+        names = [n.decode() if isinstance(n, bytes) else str(n) for n in names]
+        images.append(data)
+        labels.append(lab.astype(np.int8))
+        filenames.extend(names)
+        split.extend(["test" if name == "test_batch" else "train"] * len(data))
+    return {
+        "images": np.concatenate(images),
+        "labels": np.concatenate(labels),
+        "label_names": np.array(TARGET_NAMES),
+        "filenames": np.array(filenames),
+        "split": np.array(split),
+    }
+
+
+def _content_sha256(images, labels, split) -> str:
+    h = hashlib.sha256()
+    h.update(np.ascontiguousarray(images, dtype=np.uint8).tobytes())
+    h.update(np.asarray(labels).astype(np.int8).tobytes())
+    h.update("\n".join(np.asarray(split).tolist()).encode())
+    return h.hexdigest()
+
+
+def _build_from_origin(survey: str, dest: Path) -> Path:
+    """Download the origin tarball, convert it, verify it, write ``dest``."""
+    url = _base.FRDEEP_ORIGINS[survey]
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    try:
+        archive = _download(url, work / "origin.tar.gz", sha256=None)
+        arrays = _convert_batches(archive)
+        digest = _content_sha256(arrays["images"], arrays["labels"], arrays["split"])
+        if digest != CONTENT_SHA256[survey]:
+            raise OSError(
+                errno.EIO,
+                f"checksum mismatch for {dest.name!r} converted from {url}: content "
+                f"SHA-256 {digest}, expected {CONTENT_SHA256[survey]}; nothing "
+                "was written",
+            )
+        tmp = work / dest.name
+        np.savez(tmp, **arrays)
+        os.replace(tmp, dest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return dest
+
+
+def _frdeep_path(survey, data_home, download_if_missing) -> Path:
+    filename = f"frdeep_{survey}.npz"
+    path = get_data_home(data_home) / FOLDER / filename
+    if path.is_file() or not download_if_missing or _mirror_url(FOLDER, filename):
+        return fetch_file(
+            FOLDER,
+            filename,
+            data_home=data_home,
+            download_if_missing=download_if_missing,
+        )
+    return _build_from_origin(survey, path)
+
+
+def fetch_frdeep(
+    *,
+    survey: str = "first",
+    data_home: str | os.PathLike | None = None,
+    download_if_missing: bool = True,
+    return_X_y: bool = False,
+    as_frame: bool = False,
+):
+    """Load FR-DEEP: 600 radio-galaxy images, FRI 264 / FRII 336.
+
+    Parameters
+    ----------
+    survey : {"first", "nvss"}, default="first"
+        Which survey's images: FIRST (1.8 arcsec/pixel) or NVSS (15
+        arcsec/pixel). Same sources, labels and split in both.
+    data_home : str or path-like, default=None
+        Cache folder; ``None`` means ``$SKASTRO_DATA`` or ``~/skastro_data``.
+    download_if_missing : bool, default=True
+        When the npz is not in the cache: download it from the mirror given
+        by ``SKASTRO_DATA_URL``, or else convert the origin's pickled batches
+        (without running pickled code); otherwise raise :class:`OSError`.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    as_frame : bool, default=False
+        Also return ``frame``, a DataFrame of filename, target and split.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``data`` (600, 150, 150, 1) float32 in [0, 1]; ``target`` (600,) int,
+        0 = FRI, 1 = FRII; ``target_names`` = ['FRI', 'FRII'];
+        ``train_index`` (550,) and ``test_index`` (50,), the official split;
+        ``filenames``; ``feature_names`` (None: the features are pixels);
+        ``frame``; ``DESCR``.
+    (data, target) : tuple if ``return_X_y=True``
+
+    See Also
+    --------
+    make_cutouts : Synthetic image cutouts with a knob on the class balance.
+
+    References
+    ----------
+    .. [1] Tang, Scaife & Leahy 2019, "Transfer learning for radio galaxy
+       classification", MNRAS 488, 3358.
+
+    Examples
+    --------
+    >>> from skastro.datasets import fetch_frdeep
+    >>> fr = fetch_frdeep(survey="nvss")
+    >>> fr.data.shape, fr.data.dtype
+    ((600, 150, 150, 1), dtype('float32'))
+    >>> len(fr.train_index), len(fr.test_index)
+    (550, 50)
+    >>> X_train, y_train = fr.data[fr.train_index], fr.target[fr.train_index]
+    """
+    for name, value in [
+        ("download_if_missing", download_if_missing),
+        ("return_X_y", return_X_y),
+        ("as_frame", as_frame),
+    ]:
+        _check_bool(name, value)
+    if survey not in SURVEYS:
+        raise ValueError(f"survey must be one of {list(SURVEYS)}, got {survey!r}")
+    path = _frdeep_path(survey, data_home, download_if_missing)
+    with np.load(path, allow_pickle=False) as npz:
+        images, labels = npz["images"], npz["labels"]
+        split, filenames = npz["split"], npz["filenames"]
+    if images.shape[1:] != (IMAGE_SIZE, IMAGE_SIZE) or images.dtype != np.uint8:
+        raise ValueError(
+            f"{path}: images {images.dtype} {images.shape}, expected uint8 "
+            f"(n, {IMAGE_SIZE}, {IMAGE_SIZE})"
+        )
+    data = (images.astype(np.float32) / np.float32(255.0))[..., np.newaxis]
+    target = labels.astype(np.int64)
+    train_index = np.flatnonzero(split == "train")
+    test_index = np.flatnonzero(split == "test")
+    counts = np.bincount(target, minlength=2)
+    test_counts = np.bincount(target[test_index], minlength=2)
+    descr = DESCR_TEMPLATE.format(
+        survey_name=survey.upper(),
+        pixel='1.8"' if survey == "first" else '15"',
+        n=len(target),
+        counts=f"FRI {counts[0]}, FRII {counts[1]}",
+        n_train=len(train_index),
+        n_test=len(test_index),
+        test_counts=f"FRI {test_counts[0]}, FRII {test_counts[1]}",
+    )
+    if return_X_y:
+        return data, target
+    frame = None
+    if as_frame:
+        import pandas as pd
+
+        frame = pd.DataFrame({"filename": filenames, "target": target, "split": split})
+    return Bunch(
+        data=data,
+        target=target,
+        target_names=np.array(TARGET_NAMES),
+        feature_names=None,
+        train_index=train_index,
+        test_index=test_index,
+        filenames=filenames,
+        frame=frame,
+        DESCR=descr,
+    )
