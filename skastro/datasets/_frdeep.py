@@ -82,7 +82,7 @@ class NumpyOnlyUnpickler(pickle.Unpickler):
 
     Plain containers (dict, list, str, int, bytes) need no global and load
     as usual; the only globals it resolves are those numpy uses to pickle an
-    ndarray (``_reconstruct``, ``ndarray``, ``dtype``, ``scalar``, and
+    ndarray (``_reconstruct``, ``_frombuffer``, ``ndarray``, ``dtype``, ``scalar``, and
     ``_codecs.encode`` for raw bytes). Any other
     global (``os.system``, ``builtins.eval``, ...) raises
     :class:`pickle.UnpicklingError` before it can be called.
@@ -93,6 +93,8 @@ class NumpyOnlyUnpickler(pickle.Unpickler):
         ("numpy._core.multiarray", "_reconstruct"),
         ("numpy.core.multiarray", "scalar"),
         ("numpy._core.multiarray", "scalar"),
+        ("numpy.core.numeric", "_frombuffer"),
+        ("numpy._core.numeric", "_frombuffer"),
         ("numpy", "ndarray"),
         ("numpy", "dtype"),
         # protocol-2 pickles written by Python 3 encode bytes with it
