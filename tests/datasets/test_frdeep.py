@@ -71,5 +71,5 @@ def test_numpy_only_unpickler_refuses_os_system():
     with pytest.raises(pickle.UnpicklingError, match=r"refusing .*system"):
         NumpyOnlyUnpickler(io.BytesIO(payload)).load()
     payload = pickle.dumps(eval, protocol=2)
-    with pytest.raises(pickle.UnpicklingError, match="builtins.eval"):
+    with pytest.raises(pickle.UnpicklingError, match=r"refusing .*\.eval"):
         NumpyOnlyUnpickler(io.BytesIO(payload)).load()
