@@ -4,6 +4,10 @@ Colours and magnitude/flux conversions (``_photometry``), polar and sky
 coordinates (``_coordinates``).
 """
 
+from skastro.preprocessing._coordinates import (
+    PolarTransformer,
+    SkyCoordinateTransformer,
+)
 from skastro.preprocessing._photometry import (
     FluxToMagnitude,
     MagnitudeToFlux,
@@ -14,4 +18,6 @@ __all__ = [
     "FluxToMagnitude",
     "MagnitudeToFlux",
     "PhotometricColors",
+    "PolarTransformer",
+    "SkyCoordinateTransformer",
 ]
