@@ -238,7 +238,3 @@ def _store(trial: Any, scores: dict[str, np.ndarray], n_done: int) -> None:
     if n_done:
         trial.set_user_attr("mean_test_score", float(np.mean(done)))
         trial.set_user_attr("std_test_score", float(np.std(done)))
-        trial.set_user_attr(
-            "mean_fit_time", float(np.nanmean(scores["fit_time"][:n_done]))
-        )
-    trial.set_user_attr("n_folds_done", int(n_done))

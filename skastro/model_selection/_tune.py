@@ -126,12 +126,27 @@ def _make_storage(storage: Any) -> Any:
         # wait for the write lock instead of failing when several processes
         # write to one SQLite file
         engine_kwargs = {"connect_args": {"timeout": 120}}
-    return optuna.storages.RDBStorage(
-        storage,
-        engine_kwargs=engine_kwargs,
-        heartbeat_interval=_HEARTBEAT_INTERVAL,
-        grace_period=_GRACE_PERIOD,
-    )
+    import sqlalchemy.exc
+
+    # Several processes opening a new database at once race to create its
+    # tables; the loser gets an IntegrityError/OperationalError and simply
+    # retries against the tables the winner created.
+    for attempt in range(6):
+        try:
+            with warnings.catch_warnings():
+                # the heartbeat is flagged experimental by Optuna; it is what
+                # records a killed trial as FAIL, so skastro opts in knowingly
+                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                return optuna.storages.RDBStorage(
+                    storage,
+                    engine_kwargs=engine_kwargs,
+                    heartbeat_interval=_HEARTBEAT_INTERVAL,
+                    grace_period=_GRACE_PERIOD,
+                )
+        except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.OperationalError):
+            if attempt == 5:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _stable_hash(obj: Any) -> str:
