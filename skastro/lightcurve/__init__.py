@@ -1,3 +1,17 @@
-"""skastro.lightcurve."""
+"""Features of irregular, multi-band light curves.
 
-__all__: list[str] = []
+:class:`LightCurveFeatures` turns light curves into a feature table in a
+scikit-learn pipeline; :func:`from_long_table` groups a long table (one row
+per observation) into light curves; :func:`feature_definitions` gives the
+one-line definition of every feature.
+"""
+
+from ._input import LightCurveSequence, from_long_table
+from ._transformer import LightCurveFeatures, feature_definitions
+
+__all__ = [
+    "LightCurveFeatures",
+    "LightCurveSequence",
+    "feature_definitions",
+    "from_long_table",
+]

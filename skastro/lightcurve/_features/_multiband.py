@@ -1,0 +1,40 @@
+"""Features between bands: colours and the multi-band period."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def compute(batch, values, groups, n_peaks) -> list[np.ndarray]:
+    """Columns of the selected multi-band groups, in output order.
+
+    Colours are between consecutive bands (``bands_[i] - bands_[i + 1]``):
+    difference of the plain means, of the medians, and of the minimum
+    magnitudes (each band's maximum brightness).
+    """
+    n_obj, n_bands = batch.n_objects, batch.n_bands
+    lengths = batch.lengths
+    seg = np.repeat(np.arange(batch.n_segments), lengths)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(seg, weights=batch.m, minlength=batch.n_segments) / lengths
+    median = batch.median
+    first = batch.offsets[:-1]
+    brightest = np.full(batch.n_segments, np.nan)
+    ok = lengths > 0
+    brightest[ok] = batch.sorted_m[first[ok]]
+    per = {
+        "color_mean": mean.reshape(n_obj, n_bands),
+        "color_median": median.reshape(n_obj, n_bands),
+        "color_max": brightest.reshape(n_obj, n_bands),
+    }
+    cols = []
+    for group in groups:
+        if group == "period_multiband":
+            for j in range(n_peaks):
+                cols.append(values[f"_period_multiband_{j}"])
+                cols.append(values[f"_period_multiband_{j}_power"])
+            continue
+        arr = per[group]
+        for b in range(n_bands - 1):
+            cols.append(arr[:, b] - arr[:, b + 1])
+    return cols

@@ -1,0 +1,159 @@
+"""Variability and trend features: eta, Stetson K, slopes, linear fits, runs."""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+NAMES = (
+    "eta",
+    "eta_e",
+    "stetson_k",
+    "max_slope",
+    "cusum",
+    "linear_trend",
+    "linear_trend_sigma",
+    "linear_trend_noise",
+    "linear_fit_slope",
+    "linear_fit_slope_sigma",
+    "linear_fit_reduced_chi2",
+    "con",
+    "autocor_length",
+)
+
+
+@numba.njit(cache=True, nogil=True)
+def _kernel(t, m, err, offsets, out):
+    inv_e = math.exp(-1.0)
+    for s in range(offsets.shape[0] - 1):
+        a, b = offsets[s], offsets[s + 1]
+        n = b - a
+        if n < 2:
+            continue
+        t0 = t[a]
+        acc = 0.0
+        tacc = 0.0
+        wsum = 0.0
+        wm = 0.0
+        wt = 0.0
+        for i in range(a, b):
+            acc += m[i]
+            tacc += t[i] - t0
+            w = 1.0 / (err[i] * err[i])
+            wsum += w
+            wm += w * m[i]
+            wt += w * (t[i] - t0)
+        mean = acc / n
+        tmean = tacc / n
+        wmean = wm / wsum
+        wtmean = wt / wsum
+        m2 = 0.0
+        chi2 = 0.0
+        absdev = 0.0
+        sxx = 0.0
+        sxy = 0.0
+        wsxx = 0.0
+        wsxy = 0.0
+        for i in range(a, b):
+            d = m[i] - mean
+            m2 += d * d
+            r = (m[i] - wmean) / err[i]
+            chi2 += r * r
+            absdev += abs(r)
+            x = t[i] - t0 - tmean
+            sxx += x * x
+            sxy += x * d
+            w = 1.0 / (err[i] * err[i])
+            wx = t[i] - t0 - wtmean
+            wsxx += w * wx * wx
+            wsxy += w * wx * (m[i] - wmean)
+        var = m2 / (n - 1)
+        std = math.sqrt(var)
+        # slopes between consecutive points (pairs with equal times skipped)
+        dm2 = 0.0
+        slope2 = 0.0
+        smax = 0.0
+        n_slopes = 0
+        for i in range(a + 1, b):
+            dm = m[i] - m[i - 1]
+            dm2 += dm * dm
+            dt = t[i] - t[i - 1]
+            if dt > 0:
+                sl = dm / dt
+                slope2 += sl * sl
+                smax = max(smax, abs(sl))
+                n_slopes += 1
+        if n_slopes > 0:
+            out[s, 3] = smax
+        if chi2 > 0:
+            out[s, 2] = absdev / math.sqrt(n * chi2)
+        if var > 0:
+            out[s, 0] = dm2 / ((n - 1) * var)
+            if n_slopes > 0:
+                dur = t[b - 1] - t0
+                out[s, 1] = dur * dur / (n - 1.0) ** 3 * slope2 / var
+            # cusum
+            cs = 0.0
+            cmax = 0.0
+            cmin = 0.0
+            for i in range(a, b):
+                cs += (m[i] - mean) / (n * std)
+                if i == a:
+                    cmax = cs
+                    cmin = cs
+                else:
+                    cmax = max(cmax, cs)
+                    cmin = min(cmin, cs)
+            out[s, 4] = cmax - cmin
+            # autocorrelation length (biased ACF, lag in points)
+            k_found = n
+            for k in range(1, n):
+                c = 0.0
+                for i in range(a, b - k):
+                    c += (m[i] - mean) * (m[i + k] - mean)
+                if c / m2 < inv_e:
+                    k_found = k
+                    break
+            out[s, 12] = k_found
+        if n < 3:
+            continue
+        # runs of 3 consecutive points beyond 2 sigma
+        if var > 0:
+            runs = 0
+            for i in range(a, b - 2):
+                if (
+                    abs(m[i] - mean) > 2 * std
+                    and abs(m[i + 1] - mean) > 2 * std
+                    and abs(m[i + 2] - mean) > 2 * std
+                ):
+                    runs += 1
+            out[s, 11] = runs / (n - 2.0)
+        else:
+            out[s, 11] = 0.0
+        if sxx > 0:
+            slope = sxy / sxx
+            res2 = 0.0
+            for i in range(a, b):
+                r = (m[i] - mean) - slope * (t[i] - t0 - tmean)
+                res2 += r * r
+            noise2 = res2 / (n - 2)
+            out[s, 5] = slope
+            out[s, 6] = math.sqrt(noise2 / sxx)
+            out[s, 7] = math.sqrt(noise2)
+        if wsxx > 0:
+            wslope = wsxy / wsxx
+            wres2 = 0.0
+            for i in range(a, b):
+                r = ((m[i] - wmean) - wslope * (t[i] - t0 - wtmean)) / err[i]
+                wres2 += r * r
+            out[s, 8] = wslope
+            out[s, 9] = math.sqrt(1.0 / wsxx)
+            out[s, 10] = wres2 / (n - 2)
+
+
+def compute(batch) -> dict[str, np.ndarray]:
+    out = np.full((batch.n_segments, len(NAMES)), np.nan)
+    _kernel(batch.t, batch.m, batch.err, batch.offsets, out)
+    return dict(zip(NAMES, out.T))

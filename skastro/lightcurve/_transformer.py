@@ -1,0 +1,550 @@
+"""LightCurveFeatures: the scikit-learn face of the light-curve feature kernels."""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._features._registry import (
+    FATS_NAMES,
+    MULTIBAND_GROUPS,
+    multiband_names,
+    per_band_specs,
+)
+from ._input import (
+    LightCurveSequence,
+    is_sequence_input,
+    pack_regular,
+    pack_sequence,
+    seen_bands,
+)
+
+__all__ = ["LightCurveFeatures", "feature_definitions"]
+
+# family -> kernel module (imported on first use: numba stays out of import time)
+_FAMILY_MODULES = {
+    "sampling": "_sampling",
+    "stats": "_stats",
+    "variability": "_variability",
+    "periodogram": "_periodogram",
+    "fourier": "_periodogram",
+}
+_PRESETS = ("all", "fast", "fats")
+_POINTS_PER_CHUNK = 1 << 20
+
+
+class LightCurveFeatures(TransformerMixin, BaseEstimator):
+    """Features of irregular, multi-band light curves, for scikit-learn.
+
+    Turns each light curve (times, magnitudes, errors, bands) into one row of
+    features: time sampling, the magnitude distribution, variability and
+    trends, Lomb-Scargle periodogram peaks with phase-folded shape
+    descriptors, and, with several bands, per-band features, colours and a
+    multi-band period. All light curves of a batch are packed into flat
+    arrays and every kernel runs over the whole batch at once, in chunks.
+
+    Parameters
+    ----------
+    features : {"all", "fast", "fats"} or list of str, default="all"
+        Which features. ``"all"``: everything; ``"fast"``: everything but the
+        periodogram and the folded-curve features; ``"fats"``: the FATS /
+        feets features skastro defines, under their FATS names (see
+        :func:`feature_definitions` for how definitions differ). A list picks
+        features by their skastro names (without band suffix) and the
+        multi-band groups ``"color_mean"``, ``"color_median"``,
+        ``"color_max"`` and ``"period_multiband"``.
+    bands : list of str or int, default=None
+        The bands, in the order colours are taken (``["g", "r", "i"]`` gives
+        ``g - r`` and ``r - i``). ``None`` learns the sorted unique bands
+        seen in ``fit``. A band not in this list raises at ``transform``.
+    n_peaks : int, default=3
+        Periodogram peaks reported (``period_0`` ... ``period_{n_peaks-1}``).
+    min_period : float, default=0.1
+        Shortest period searched, in the time unit of the data (days for
+        MJD). The highest frequency of the grid is ``1 / min_period``.
+    max_period : float, default=None
+        Longest period searched; ``None`` means the object's time span.
+    oversampling : float, default=5.0
+        Frequency grid points per periodogram peak width: the step is
+        ``1 / (oversampling * time_span)`` for each object.
+    fill_value : float, default=np.nan
+        Value of a feature that an object cannot support (too few points, no
+        data in a band, zero variance, ...).
+    chunk_size : int, default=None
+        Objects per chunk; ``None`` picks about 10^6 points per chunk, which
+        bounds the memory of ``transform`` whatever the batch size.
+    n_jobs : int, default=None
+        Chunks computed in parallel (joblib, threads: the kernels release the
+        GIL). ``None`` means 1, ``-1`` all cores.
+    progress : bool, default=False
+        Show a tqdm progress bar over the chunks.
+    errors : {"raise", "warn"}, default="raise"
+        What a malformed object does (mismatched column lengths, error <= 0,
+        unknown band): raise a ValueError naming it, or give its row
+        ``fill_value`` and warn once for the batch.
+
+    Attributes
+    ----------
+    bands_ : ndarray
+        Bands, in output order.
+    n_features_in_ : int
+        Number of epochs, when fitted on a 2-D array.
+    feature_names_in_ : ndarray of str
+        Column names, when fitted on a DataFrame of regular light curves.
+
+    See Also
+    --------
+    from_long_table : Light curves from one row per observation.
+    feature_definitions : The definition of every output feature.
+
+    Notes
+    -----
+    Inputs: a 2-D array ``(n_objects, n_epochs)`` (regular sampling at times
+    0, 1, ..., NaN for a missing epoch, unit errors, one band); a sequence of
+    per-object arrays ``(n_points, 2|3|4)`` = ``(t, m[, err[, band]])`` or of
+    dicts / DataFrames with ``time``, ``mag``, ``err``, ``band`` columns; or
+    :func:`from_long_table`'s result. Non-finite points are dropped (counted
+    in one warning per call; NaN in a 2-D array is a missing epoch and is not
+    counted), times are sorted, and slopes skip pairs of equal times.
+
+    With one band, names are bare (``std``); with several, each per-band
+    feature ends in ``_<band>`` (``std_g``) and colours between consecutive
+    bands are added (``color_g_r_mean``), with ``period_multiband_0`` ...
+
+    The periodogram is the generalised (floating-mean, ``1 / err^2``
+    weighted) Lomb-Scargle periodogram (Zechmeister & Kurster 2009),
+    evaluated exactly on each object's grid by a compiled kernel.
+
+    References
+    ----------
+    .. [1] Richards et al. 2011, ApJ 733, 10, "On machine-learned
+       classification of variable stars with sparse and noisy time-series
+       data".
+    .. [2] Nun et al. 2015, arXiv:1506.00010, "FATS: Feature Analysis for
+       Time Series".
+    .. [3] Malanchev et al. 2021, MNRAS 502, 5147, light-curve.
+    .. [4] VanderPlas & Ivezic 2015, ApJ 812, 18, "Periodograms for
+       multiband astronomical time series".
+    .. [5] Baluev 2008, MNRAS 385, 1279, false-alarm probabilities.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skastro.lightcurve import LightCurveFeatures
+    >>> rng = np.random.default_rng(0)
+    >>> t = np.sort(rng.uniform(0, 50, 60))
+    >>> curves = [np.column_stack([t, 15 + np.sin(2 * np.pi * t / p),
+    ...                            np.full(60, 0.05)]) for p in (2.5, 7.0)]
+    >>> lcf = LightCurveFeatures(features=["std", "period_0"], min_period=1.0)
+    >>> Xt = lcf.fit_transform(curves)
+    >>> lcf.get_feature_names_out().tolist()
+    ['std', 'period_0']
+    >>> np.round(Xt[:, 1], 1).tolist()
+    [2.5, 7.0]
+    """
+
+    _parameter_constraints: dict = {
+        "features": [StrOptions(set(_PRESETS)), list, tuple],
+        "bands": [list, tuple, np.ndarray, None],
+        "n_peaks": [Interval(Integral, 1, None, closed="left")],
+        "min_period": [Interval(Real, 0, None, closed="neither")],
+        "max_period": [Interval(Real, 0, None, closed="neither"), None],
+        "oversampling": [Interval(Real, 0, None, closed="neither")],
+        "fill_value": [Real],
+        "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [Integral, None],
+        "progress": ["boolean"],
+        "errors": [StrOptions({"raise", "warn"})],
+    }
+
+    def __init__(
+        self,
+        features: str | list[str] = "all",
+        *,
+        bands: list | None = None,
+        n_peaks: int = 3,
+        min_period: float = 0.1,
+        max_period: float | None = None,
+        oversampling: float = 5.0,
+        fill_value: float = np.nan,
+        chunk_size: int | None = None,
+        n_jobs: int | None = None,
+        progress: bool = False,
+        errors: str = "raise",
+    ):
+        self.features = features
+        self.bands = bands
+        self.n_peaks = n_peaks
+        self.min_period = min_period
+        self.max_period = max_period
+        self.oversampling = oversampling
+        self.fill_value = fill_value
+        self.chunk_size = chunk_size
+        self.n_jobs = n_jobs
+        self.progress = progress
+        self.errors = errors
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the bands (and, for 2-D arrays, the number of epochs).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_objects, n_epochs), sequence of light \
+curves or LightCurveSequence
+            Light curves (see Notes of the class).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : LightCurveFeatures
+            Fitted transformer.
+        """
+        if self.max_period is not None and self.max_period <= self.min_period:
+            raise ValueError(
+                f"max_period={self.max_period!r} must be larger than "
+                f"min_period={self.min_period!r}."
+            )
+        if is_sequence_input(X):
+            for attr in ("n_features_in_", "feature_names_in_"):
+                if hasattr(self, attr):
+                    delattr(self, attr)
+            seen = seen_bands(X)
+        else:
+            validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64)
+            seen = []
+        if self.bands is not None:
+            bands = list(self.bands)
+            if len(bands) == 0 or len(set(map(str, bands))) != len(bands):
+                raise ValueError(
+                    f"bands={self.bands!r} must be a non-empty list of distinct "
+                    "band labels."
+                )
+            missing = [
+                b for b in seen if b not in bands and str(b) not in map(str, bands)
+            ]
+            if missing and self.errors == "raise":
+                raise ValueError(
+                    f"bands {missing!r} are in the data but not in bands="
+                    f"{bands!r}; add them or drop those observations."
+                )
+        else:
+            bands = seen if seen else [0]
+        self.bands_ = np.asarray(bands)
+        self._resolve_features()  # validates the names
+        return self
+
+    # ------------------------------------------------------------- outputs
+
+    def _resolve_features(self):
+        """(per-band spec names, multi-band groups, output-name map)."""
+        specs = per_band_specs(self.n_peaks)
+        known = [s.name for s in specs]
+        rename = {}
+        if isinstance(self.features, str):
+            if self.features == "all":
+                base = known
+                groups = list(MULTIBAND_GROUPS)
+            elif self.features == "fast":
+                base = [
+                    s.name for s in specs if s.family not in ("periodogram", "fourier")
+                ]
+                groups = ["color_mean", "color_median", "color_max"]
+            else:  # fats
+                base = [n for n in FATS_NAMES.values() if n in known]
+                rename = {v: k for k, v in FATS_NAMES.items()}
+                groups = []
+        else:
+            base, groups = [], []
+            for name in self.features:
+                if not isinstance(name, str):
+                    raise TypeError(
+                        f"features must be a preset or a list of str; got "
+                        f"{name!r} of type {type(name).__name__}."
+                    )
+                if name in known:
+                    base.append(name)
+                elif name in MULTIBAND_GROUPS:
+                    groups.append(name)
+                elif name in FATS_NAMES and FATS_NAMES[name] in known:
+                    base.append(FATS_NAMES[name])
+                    rename[FATS_NAMES[name]] = name
+                else:
+                    raise ValueError(
+                        f"features: unknown feature {name!r}; expected a preset "
+                        f"{list(_PRESETS)}, a name among {known} or a multi-band "
+                        f"group among {list(MULTIBAND_GROUPS)}."
+                    )
+            if not base and not groups:
+                raise ValueError("features: the list is empty; name at least one.")
+        order = {n: i for i, n in enumerate(known)}
+        base = sorted(set(base), key=order.__getitem__)
+        return base, [g for g in MULTIBAND_GROUPS if g in groups], rename
+
+    def _output_plan(self):
+        """(per-band names, groups, output names, definition key per output)."""
+        base, groups, rename = self._resolve_features()
+        bands = [str(b) for b in self.bands_.tolist()]
+        names, keys = [], []
+        if len(bands) == 1:
+            names = [rename.get(n, n) for n in base]
+            keys = list(base)
+        else:
+            for b in bands:
+                names += [f"{rename.get(n, n)}_{b}" for n in base]
+                keys += list(base)
+            mb = multiband_names(bands, self.n_peaks)
+            for g in groups:
+                if g == "period_multiband":
+                    picked = [n for n in mb if n.startswith("period_multiband_")]
+                else:
+                    suffix = "_" + g.split("_", 1)[1]
+                    picked = [
+                        n for n in mb if n.startswith("color_") and n.endswith(suffix)
+                    ]
+                names += picked
+                keys += picked
+        return base, groups, names, keys
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output features.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Checked against ``feature_names_in_`` when fitted on a DataFrame;
+            otherwise unused.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            One name per output column.
+        """
+        check_is_fitted(self, "bands_")
+        if hasattr(self, "n_features_in_"):
+            _check_feature_names_in(self, input_features)
+        return np.asarray(self._output_plan()[2], dtype=object)
+
+    # ------------------------------------------------------------ transform
+
+    def transform(self, X):
+        """Compute the features of every light curve.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_objects, n_epochs), sequence of light \
+curves or LightCurveSequence
+            Light curves (see Notes of the class).
+
+        Returns
+        -------
+        X_features : ndarray of shape (n_objects, n_features_out)
+            One row per light curve, columns named by
+            :meth:`get_feature_names_out`.
+        """
+        check_is_fitted(self, "bands_")
+        base, groups, names, _ = self._output_plan()
+        if is_sequence_input(X):
+            regular = False
+            n = len(X)
+        else:
+            X = validate_data(
+                self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64
+            )
+            regular = True
+            n = X.shape[0]
+        bounds = self._chunks(X, regular, n)
+        if self.progress:
+            from tqdm.auto import tqdm
+
+            bounds = tqdm(bounds, desc="LightCurveFeatures", unit="chunk")
+
+        def job(lo, hi):
+            if regular:
+                packed = pack_regular(X[lo:hi], self.bands_)
+            else:
+                packed = pack_sequence(
+                    X[lo:hi], self.bands_, errors=self.errors, start=lo
+                )
+            return packed, self._compute(packed, base, groups, len(names))
+
+        if self.n_jobs in (None, 1):
+            results = [job(lo, hi) for lo, hi in bounds]
+        else:
+            from joblib import Parallel, delayed
+
+            results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(job)(lo, hi) for lo, hi in bounds
+            )
+        out = (
+            np.concatenate([r[1] for r in results])
+            if results
+            else np.empty((0, len(names)))
+        )
+        self._warn(results, [lo for lo, _ in self._chunks(X, regular, n)])
+        return out
+
+    def _chunks(self, X, regular, n):
+        if self.chunk_size is not None:
+            step = self.chunk_size
+            return [(lo, min(lo + step, n)) for lo in range(0, n, step)]
+        if regular:
+            step = max(1, _POINTS_PER_CHUNK // max(1, X.shape[1]))
+            return [(lo, min(lo + step, n)) for lo in range(0, n, step)]
+        if isinstance(X, LightCurveSequence):
+            cum = X.offsets
+            cuts = [0]
+            while cuts[-1] < n:
+                lo = cuts[-1]
+                hi = int(np.searchsorted(cum, cum[lo] + _POINTS_PER_CHUNK, "right")) - 1
+                cuts.append(min(n, max(hi, lo + 1)))
+            return list(zip(cuts[:-1], cuts[1:]))
+        step = 4096
+        return [(lo, min(lo + step, n)) for lo in range(0, n, step)]
+
+    def _warn(self, results, starts):
+        n_drop = sum(r[0].n_dropped for r in results)
+        if n_drop:
+            n_obj = sum(r[0].n_dropped_objects for r in results)
+            warnings.warn(
+                f"LightCurveFeatures: dropped {n_drop} non-finite point(s) (NaN or "
+                f"inf time, magnitude or error) from {n_obj} light curve(s).",
+                UserWarning,
+                stacklevel=3,
+            )
+        bad = {}
+        for (packed, _), start in zip(results, starts):
+            for i, reason in packed.bad.items():
+                bad[start + i] = (packed.ids[i], reason)
+        if bad:
+            shown = "; ".join(
+                f"{i} (id {ident!r}): {reason}" if ident != i else f"{i}: {reason}"
+                for i, (ident, reason) in list(bad.items())[:5]
+            )
+            more = f"; and {len(bad) - 5} more" if len(bad) > 5 else ""
+            warnings.warn(
+                f"LightCurveFeatures: {len(bad)} light curve(s) rejected and given "
+                f"fill_value={self.fill_value!r} (errors='warn'): {shown}{more}.",
+                UserWarning,
+                stacklevel=3,
+            )
+
+    def _compute(self, packed, base, groups, n_out):
+        from ._features._batch import SegmentBatch
+
+        n_obj = packed.n_objects
+        n_bands = len(packed.bands)
+        batch = SegmentBatch(
+            packed.t,
+            packed.m,
+            packed.err,
+            packed.segment_offsets(),
+            n_objects=n_obj,
+            n_bands=n_bands,
+        )
+        families = {s.family for s in per_band_specs(self.n_peaks) if s.name in base}
+        if "period_multiband" in groups and n_bands > 1:
+            families.add("periodogram")
+        values: dict[str, np.ndarray] = {}
+        done = set()
+        for family in ("sampling", "stats", "variability", "periodogram", "fourier"):
+            if family not in families:
+                continue
+            module_name = _FAMILY_MODULES[family]
+            if module_name in done:
+                continue
+            done.add(module_name)
+            module = importlib.import_module(
+                f"skastro.lightcurve._features.{module_name}"
+            )
+            values.update(module.compute(batch, **self._family_kwargs(module_name)))
+        cols = []
+        for b in range(n_bands):
+            for name in base:
+                cols.append(values[name].reshape(n_obj, n_bands)[:, b])
+        if n_bands > 1 and groups:
+            from ._features import _multiband
+
+            mb = _multiband.compute(batch, values, groups, self.n_peaks)
+            cols += mb
+        out = np.column_stack(cols) if cols else np.empty((n_obj, 0))
+        out = np.where(np.isfinite(out), out, self.fill_value)
+        if packed.bad:
+            out[np.fromiter(packed.bad.keys(), dtype=np.intp)] = self.fill_value
+        assert out.shape[1] == n_out
+        return out
+
+    def _family_kwargs(self, module_name):
+        if module_name == "_periodogram":
+            return {
+                "n_peaks": self.n_peaks,
+                "min_period": self.min_period,
+                "max_period": self.max_period,
+                "oversampling": self.oversampling,
+            }
+        return {}
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+def feature_definitions(
+    features: str | list[str] = "all",
+    *,
+    bands: list | None = None,
+    n_peaks: int = 3,
+) -> dict[str, str]:
+    """One-line definition of every feature a configuration outputs.
+
+    Parameters
+    ----------
+    features : {"all", "fast", "fats"} or list of str, default="all"
+        As in :class:`LightCurveFeatures`.
+    bands : list of str or int, default=None
+        Bands; with several, per-band names get ``_<band>`` and the
+        multi-band features are added.
+    n_peaks : int, default=3
+        Periodogram peaks.
+
+    Returns
+    -------
+    definitions : dict of str to str
+        Output name -> definition (biased or unbiased, magnitude or flux),
+        in output order.
+
+    See Also
+    --------
+    LightCurveFeatures : The transformer that computes them.
+
+    Examples
+    --------
+    >>> from skastro.lightcurve import feature_definitions
+    >>> defs = feature_definitions()
+    >>> len(defs) >= 45
+    True
+    >>> defs["std"]
+    'unbiased (N - 1) standard deviation sigma_m'
+    >>> list(feature_definitions(["mean", "color_mean"], bands=["g", "r"]))
+    ['mean_g', 'mean_r', 'color_g_r_mean']
+    """
+    lcf = LightCurveFeatures(features=features, bands=bands, n_peaks=n_peaks)
+    lcf.bands_ = np.asarray(bands if bands is not None else [0])
+    _, _, names, keys = lcf._output_plan()
+    specs = {s.name: s.definition for s in per_band_specs(n_peaks)}
+    mb = multiband_names([str(b) for b in lcf.bands_.tolist()], n_peaks)
+    return {name: specs.get(key) or mb[key] for name, key in zip(names, keys)}
