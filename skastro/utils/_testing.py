@@ -23,6 +23,7 @@ CHECK_PARAMS: dict[str, dict] = {
     # tests/preprocessing/test_coordinates.py).
     "SkyCoordinateTransformer": {"invalid": "nan"},
     # --- lightcurve ---
+    "LightCurveFeatures": {"n_peaks": 2},
     # --- ensemble ---
     # --- neural ---
 }
