@@ -446,3 +446,89 @@ register_search_space(
     },
 )
 register_search_space("SMOTE", {"k_neighbors": int_param(1, 15)})
+
+# ---------------------------------------------------------------------------
+# skastro estimators
+# ---------------------------------------------------------------------------
+
+# preprocessing. The magnitude <-> flux conversions get an empty space on
+# purpose: their parameters (photometric system, flux unit, the softening of
+# asinh magnitudes) describe the data, they are not modelling choices.
+register_search_space(
+    "PhotometricColors",
+    {
+        "pairs": categorical_param("adjacent", "all"),
+        "keep_magnitudes": categorical_param(False, True),
+    },
+)
+register_search_space("MagnitudeToFlux", {})
+register_search_space("FluxToMagnitude", {})
+register_search_space(
+    "PolarTransformer", {"angle": categorical_param("radians", "sincos")}
+)
+register_search_space(
+    "SkyCoordinateTransformer",
+    {
+        "frame": categorical_param("galactic", "ecliptic", "icrs"),
+        "output": categorical_param("angles", "sincos", "unit_vector"),
+    },
+)
+
+# lightcurve
+register_search_space(
+    "LightCurveFeatures",
+    {
+        "features": categorical_param("fast", "fats", "all"),
+        "n_peaks": int_param(1, 5),
+        "oversampling": float_param(2.0, 10.0, log=True),
+        "min_period": float_param(0.05, 1.0, log=True),
+    },
+)
+
+# ensemble (the inner ``estimator`` is searched through its own space)
+register_search_space(
+    "HierarchicalClassifier", {"class_weight": categorical_param(None, "balanced")}
+)
+register_search_space(
+    "GMMBayesClassifier",
+    {
+        "n_components": int_param(1, 8),
+        "covariance_type": categorical_param("full", "diag", "tied", "spherical"),
+        "reg_covar": float_param(1e-6, 1e-2, log=True),
+    },
+)
+
+# neural. Layer sizes are tuples, which an RDB storage does not round-trip
+# (they come back as lists), so the architecture stays as constructed and the
+# space covers regularisation and training; set the number of ``epochs`` high
+# and let pruning / early stopping end bad trials.
+_KERAS_TRAINING = {
+    "learning_rate": float_param(1e-4, 1e-1, log=True),
+    "batch_size": categorical_param(32, 64, 128, 256),
+    "dropout": float_param(0.0, 0.5),
+}
+register_search_space(
+    "KerasMLPClassifier",
+    {
+        **_KERAS_TRAINING,
+        "l2": float_param(1e-6, 1e-2, log=True),
+        "activation": categorical_param("relu", "tanh", "elu"),
+        "class_weight": categorical_param(None, "balanced"),
+    },
+)
+register_search_space(
+    "CNNClassifier",
+    {
+        **_KERAS_TRAINING,
+        "kernel_size": categorical_param(3, 5),
+        "dense_units": categorical_param(32, 64, 128),
+        "augment": categorical_param(False, True),
+    },
+)
+register_search_space(
+    "Autoencoder",
+    {
+        "learning_rate": float_param(1e-4, 1e-1, log=True),
+        "batch_size": categorical_param(32, 64, 128, 256),
+    },
+)
