@@ -15,11 +15,11 @@ from sklearn.utils.validation import (
 )
 
 from skastro.utils._validation import (
-    check_no_inf,
+    as_float,
     column_labels,
     resolve_columns,
     table_to_frame,
-    validate_numeric,
+    validate_table,
 )
 
 
@@ -136,7 +136,7 @@ class PolarTransformer(TransformerMixin, BaseEstimator):
         self : PolarTransformer
             The fitted transformer.
         """
-        X = validate_numeric(self, X, reset=True)
+        X = validate_table(self, X, reset=True)
         owner = type(self).__name__
         n_features = X.shape[1]
         if n_features < 2:
@@ -191,6 +191,9 @@ class PolarTransformer(TransformerMixin, BaseEstimator):
         self.pairs_ = pairs
         self.center_ = center
         self.remainder_ = _remainder(n_features, used, self.remainder)
+        # reject non-numeric and infinite values already in fit
+        as_float(self, X, used)
+        as_float(self, X, self.remainder_, allow_inf=True)
         return self
 
     def transform(self, X):
@@ -208,14 +211,13 @@ class PolarTransformer(TransformerMixin, BaseEstimator):
             passed-through columns.
         """
         check_is_fitted(self)
-        X = validate_numeric(self, X, reset=False)
-        labels = column_labels(getattr(self, "feature_names_in_", None), X.shape[1])
+        X = validate_table(self, X, reset=False)
         used = [j for pair in self.pairs_ for j in pair]
-        check_no_inf(X, used, labels, owner=type(self).__name__)
+        xy = as_float(self, X, used)
         blocks = []
-        for (jx, jy), (cx, cy) in zip(self.pairs_, self.center_):
-            dx = X[:, jx] - cx
-            dy = X[:, jy] - cy
+        for k, (cx, cy) in enumerate(self.center_):
+            dx = xy[:, 2 * k] - cx
+            dy = xy[:, 2 * k + 1] - cy
             r = np.hypot(dx, dy)
             if self.angle == "sincos":
                 at_center = r == 0
@@ -228,7 +230,7 @@ class PolarTransformer(TransformerMixin, BaseEstimator):
                 if self.angle == "degrees":
                     theta = np.degrees(theta)
                 blocks += [r, theta]
-        blocks += [X[:, j] for j in self.remainder_]
+        blocks.append(as_float(self, X, self.remainder_, allow_inf=True))
         return np.column_stack(blocks)
 
     def inverse_transform(self, X):
@@ -412,7 +414,7 @@ class SkyCoordinateTransformer(TransformerMixin, BaseEstimator):
         self : SkyCoordinateTransformer
             The fitted transformer.
         """
-        X = validate_numeric(self, X, reset=True)
+        X = validate_table(self, X, reset=True)
         owner = type(self).__name__
         n_features = X.shape[1]
         if n_features < 2:
@@ -444,15 +446,17 @@ class SkyCoordinateTransformer(TransformerMixin, BaseEstimator):
                 )
         self.columns_ = columns
         self.remainder_ = _remainder(n_features, columns, self.remainder)
-        self._radec(X)  # reject bad coordinates already in fit
+        # reject bad coordinates and non-numeric columns already in fit
+        self._radec(X)
+        as_float(self, X, self.remainder_, allow_inf=True)
         return self
 
     def _radec(self, X):
         """Return the validated (ra, dec) columns of ``X``."""
         owner = type(self).__name__
         labels = column_labels(getattr(self, "feature_names_in_", None), X.shape[1])
-        check_no_inf(X, self.columns_, labels, owner=owner)
-        ra, dec = X[:, self.columns_[0]], X[:, self.columns_[1]]
+        radec = as_float(self, X, self.columns_)
+        ra, dec = radec[:, 0], radec[:, 1]
         bad = np.abs(dec) > 90
         if bad.any() and self.invalid == "nan":
             warnings.warn(
@@ -492,7 +496,7 @@ class SkyCoordinateTransformer(TransformerMixin, BaseEstimator):
         from astropy.coordinates import SkyCoord
 
         check_is_fitted(self)
-        X = validate_numeric(self, X, reset=False)
+        X = validate_table(self, X, reset=False)
         ra, dec = self._radec(X)
         coords = SkyCoord(ra, dec, unit="deg", frame="icrs")
         spherical = coords.transform_to(_FRAMES[self.frame][0]).spherical
@@ -504,7 +508,7 @@ class SkyCoordinateTransformer(TransformerMixin, BaseEstimator):
             blocks = [np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)]
         else:
             blocks = [np.sin(lon), np.cos(lon), np.sin(lat), np.cos(lat)]
-        blocks += [X[:, j] for j in self.remainder_]
+        blocks.append(as_float(self, X, self.remainder_, allow_inf=True))
         return np.column_stack(blocks)
 
     def inverse_transform(self, X):

@@ -20,11 +20,11 @@ from sklearn.utils.validation import (
 )
 
 from skastro.utils._validation import (
-    check_no_inf,
+    as_float,
     column_labels,
     resolve_columns,
     table_to_frame,
-    validate_numeric,
+    validate_table,
 )
 
 #: AB zero point, 3631 Jy, expressed in each flux unit.
@@ -154,7 +154,7 @@ class PhotometricColors(TransformerMixin, BaseEstimator):
         self : PhotometricColors
             The fitted transformer.
         """
-        X = validate_numeric(self, X, reset=True)
+        X = validate_table(self, X, reset=True)
         n_features = X.shape[1]
         names = getattr(self, "feature_names_in_", None)
         owner = type(self).__name__
@@ -206,6 +206,8 @@ class PhotometricColors(TransformerMixin, BaseEstimator):
             if not pairs:
                 raise ValueError(f"{owner}: pairs is empty; expected at least one.")
 
+        used = bands + (errors or []) + ([] if ebv is None else [ebv])
+        as_float(self, X, used)  # reject non-numeric and infinite values early
         self.bands_ = bands
         self.band_names_ = band_names
         self.pairs_ = pairs
@@ -297,26 +299,24 @@ class PhotometricColors(TransformerMixin, BaseEstimator):
             (or error) is missing.
         """
         check_is_fitted(self)
-        X = validate_numeric(self, X, reset=False)
+        X = validate_table(self, X, reset=False)
         owner = type(self).__name__
         labels = column_labels(getattr(self, "feature_names_in_", None), X.shape[1])
         sentinels = self._sentinels()
 
-        mags = X[:, self.bands_]
+        mags = as_float(self, X, self.bands_)
         mags[np.isin(mags, sentinels)] = np.nan
-        check_no_inf(X, self.bands_, labels, owner=owner)
         if self.ebv_ is not None:
-            check_no_inf(X, [self.ebv_], labels, owner=owner)
-            mags = mags - self.extinction_coefficients_ * X[:, [self.ebv_]]
+            ebv = as_float(self, X, [self.ebv_])
+            mags = mags - self.extinction_coefficients_ * ebv
 
         first = [a for a, _ in self.pairs_]
         second = [b for _, b in self.pairs_]
         blocks = [mags] if self.keep_magnitudes else []
         blocks.append(mags[:, first] - mags[:, second])
         if self.errors_ is not None:
-            errs = X[:, self.errors_]
+            errs = as_float(self, X, self.errors_)
             errs[np.isin(errs, sentinels)] = np.nan
-            check_no_inf(X, self.errors_, labels, owner=owner)
             negative = errs < 0
             if negative.any():
                 row, k = np.argwhere(negative)[0]
@@ -436,7 +436,7 @@ class _BaseMagnitudeFlux(TransformerMixin, BaseEstimator):
         self : object
             The fitted transformer.
         """
-        X = validate_numeric(self, X, reset=True)
+        X = validate_table(self, X, reset=True)
         n_features = X.shape[1]
         names = getattr(self, "feature_names_in_", None)
         if self.columns is None:
@@ -454,7 +454,9 @@ class _BaseMagnitudeFlux(TransformerMixin, BaseEstimator):
             columns, column_labels(names, n_features)
         )
         self.zero_point_ = AB_ZERO_POINT[self.unit]
-        self._forward(X)  # reject bad input (e.g. flux <= 0) already in fit
+        # reject bad input (non-numeric, flux <= 0) already in fit
+        as_float(self, X, range(n_features), allow_inf=True)
+        self._forward(X)
         return self
 
     def _resolve_softening(self, columns, labels):
@@ -517,8 +519,8 @@ class _BaseMagnitudeFlux(TransformerMixin, BaseEstimator):
             The converted array (NaN stays NaN).
         """
         check_is_fitted(self)
-        X = validate_numeric(self, X, reset=False)
-        out = X.copy()
+        X = validate_table(self, X, reset=False)
+        out = as_float(self, X, range(X.shape[1]), allow_inf=True)
         out[:, self.columns_] = self._forward(X)
         return out
 
@@ -643,7 +645,8 @@ class MagnitudeToFlux(_BaseMagnitudeFlux):
     _prefix = "flux_"
 
     def _forward(self, X):
-        return _mag_to_flux(X[:, self.columns_], self.zero_point_, self.softening_)
+        block = as_float(self, X, self.columns_)
+        return _mag_to_flux(block, self.zero_point_, self.softening_)
 
     def _backward(self, X):
         return _flux_to_mag(
@@ -725,7 +728,7 @@ class FluxToMagnitude(_BaseMagnitudeFlux):
 
     def _forward(self, X):
         return _flux_to_mag(
-            X[:, self.columns_],
+            as_float(self, X, self.columns_),
             self.zero_point_,
             self.softening_,
             self._labels(),

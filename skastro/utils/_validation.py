@@ -7,8 +7,9 @@ the same way:
 
 - :func:`table_to_frame` converts an astropy Table into a pandas DataFrame at
   the edge (units stripped, masked entries as NaN);
-- :func:`validate_numeric` wraps :func:`sklearn.utils.validation.validate_data`
-  and, when a cell is not a number, names its column, row and value;
+- :func:`validate_table` wraps :func:`sklearn.utils.validation.validate_data`
+  (Tables accepted, dtypes kept), and :func:`as_float` turns the columns an
+  estimator uses into floats, naming the column, row and value of a bad cell;
 - :func:`resolve_columns` maps column names or indices to integer positions,
   naming the missing column and the available ones;
 - :func:`check_no_inf` rejects infinite values, naming column and row;
@@ -29,12 +30,13 @@ import numpy as np
 from sklearn.utils.validation import validate_data
 
 __all__ = [
+    "as_float",
     "check_no_inf",
     "column_labels",
     "is_astropy_table",
     "resolve_columns",
     "table_to_frame",
-    "validate_numeric",
+    "validate_table",
 ]
 
 
@@ -99,34 +101,15 @@ def table_to_frame(X):
     return frame
 
 
-def _first_bad_cell(X):
-    """Locate the first cell of ``X`` that does not convert to float.
+def validate_table(estimator, X, *, reset: bool):
+    """Validate ``X`` as a 2-D table, accepting arrays, DataFrames and Tables.
 
-    Returns ``(column label, row position, value, exception)`` or ``None``.
-    """
-    if hasattr(X, "iloc") and hasattr(X, "columns"):
-        columns = [(label, X[label].to_numpy()) for label in X.columns]
-    else:
-        array = np.asarray(X, dtype=object)
-        if array.ndim != 2:
-            return None
-        columns = [(j, array[:, j]) for j in range(array.shape[1])]
-    for label, values in columns:
-        for i, value in enumerate(values):
-            try:
-                float(value)
-            except (TypeError, ValueError) as exc:
-                return label, i, value, exc
-    return None
-
-
-def validate_numeric(estimator, X, *, reset: bool, **check_params):
-    """Validate ``X`` into a 2-D float64 array, accepting Tables and DataFrames.
-
-    A thin wrapper over :func:`sklearn.utils.validation.validate_data`: an
-    astropy Table is first converted to a DataFrame (so its column names
-    become ``feature_names_in_``), and a cell that is not a number raises an
-    error that names its column, row and value.
+    A thin wrapper over :func:`sklearn.utils.validation.validate_data` that
+    converts an astropy Table into a DataFrame first (so its column names
+    become ``feature_names_in_``) and keeps the dtype: a catalogue may hold
+    text columns (ids, classes) that the estimator never uses. The columns it
+    does use become floats through :func:`as_float`, which names the column,
+    row and value of a cell that is not a number.
 
     Parameters
     ----------
@@ -136,75 +119,101 @@ def validate_numeric(estimator, X, *, reset: bool, **check_params):
         The input.
     reset : bool
         Whether to set ``n_features_in_`` and ``feature_names_in_`` (in fit).
-    **check_params
-        Passed to ``validate_data``; by default ``dtype=np.float64`` and
-        ``ensure_all_finite=False`` (infinite values are the estimator's to
-        judge, see :func:`check_no_inf`).
 
     Returns
     -------
     X : ndarray of shape (n_samples, n_features)
-        The validated float array.
-
-    Raises
-    ------
-    ValueError
-        If a cell is a string that is not a number; names column, row, value.
-    TypeError
-        If a cell is an object that cannot be a number (a dict, a list).
+        The validated array (numeric, or object for mixed columns).
 
     Examples
     --------
     >>> import pandas as pd
     >>> from sklearn.preprocessing import FunctionTransformer
-    >>> from skastro.utils._validation import validate_numeric
+    >>> from skastro.utils._validation import as_float, validate_table
     >>> est = FunctionTransformer()
-    >>> validate_numeric(est, pd.DataFrame({"u": [19.0], "g": [18.0]}), reset=True)
-    array([[19., 18.]])
+    >>> frame = pd.DataFrame({"u": [19.0, 18.5], "class": ["QSO", "STAR"]})
+    >>> X = validate_table(est, frame, reset=True)
     >>> est.feature_names_in_
-    array(['u', 'g'], dtype=object)
-    >>> validate_numeric(
-    ...     est, pd.DataFrame({"u": [19.0], "g": ["bright"]}), reset=True
-    ... )
+    array(['u', 'class'], dtype=object)
+    >>> as_float(est, X, [0])
+    array([[19. ],
+           [18.5]])
+    >>> as_float(est, X, [1])
     Traceback (most recent call last):
     ...
-    ValueError: FunctionTransformer got non-numeric value 'bright' in column 'g' \
-at row 0; expected numbers.
+    ValueError: FunctionTransformer got non-numeric value 'QSO' in column 'class' ...
     """
-    X = table_to_frame(X)
-    check_params.setdefault("dtype", np.float64)
-    check_params.setdefault("ensure_all_finite", False)
+    return validate_data(
+        estimator, table_to_frame(X), reset=reset, dtype=None, ensure_all_finite=False
+    )
+
+
+def as_float(estimator, X, positions: Sequence[int], *, allow_inf: bool = False):
+    """Return columns ``positions`` of ``X`` as float64, naming any bad cell.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        The estimator (its ``feature_names_in_``, if any, label the columns).
+    X : ndarray of shape (n_samples, n_features)
+        Output of :func:`validate_table`.
+    positions : sequence of int
+        The columns wanted.
+    allow_inf : bool, default=False
+        Whether infinite values are allowed (else see :func:`check_no_inf`).
+
+    Returns
+    -------
+    block : ndarray of shape (n_samples, len(positions))
+        The columns as float64 (NaN stays NaN).
+
+    Raises
+    ------
+    ValueError
+        If a cell is a string that is not a number, or infinite where not
+        allowed; names the column, row and value.
+    TypeError
+        If a cell is an object that cannot be a number (a dict, a list);
+        Python's own wording follows the location.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.preprocessing import FunctionTransformer
+    >>> from skastro.utils._validation import as_float
+    >>> X = np.array([[1, {"a": 1}]], dtype=object)
+    >>> as_float(FunctionTransformer(), X, [1])
+    Traceback (most recent call last):
+    ...
+    TypeError: FunctionTransformer got non-numeric value {'a': 1} in column 'x1' \
+at row 0; expected numbers (float() argument must be a string or a real number, \
+not 'dict').
+    """
+    positions = list(positions)
+    labels = column_labels(getattr(estimator, "feature_names_in_", None), X.shape[1])
+    owner = type(estimator).__name__
+    block = X[:, positions]
     try:
-        return validate_data(estimator, X, reset=reset, **check_params)
+        out = block.astype(np.float64)
     except (TypeError, ValueError) as exc:
-        bad = _first_bad_cell(X) if _may_hold_objects(X) else None
-        if bad is None:
-            raise
-        label, row, value, cell_exc = bad
-        where = (
-            f"{type(estimator).__name__} got non-numeric value {value!r} in "
-            f"column {label!r} at row {row}; expected numbers"
+        for k, j in enumerate(positions):
+            for row, value in enumerate(block[:, k]):
+                try:
+                    float(value)
+                except (TypeError, ValueError) as cell_exc:
+                    where = (
+                        f"{owner} got non-numeric value {value!r} in column "
+                        f"{labels[j]!r} at row {row}; expected numbers"
+                    )
+                    if isinstance(cell_exc, TypeError):
+                        raise TypeError(f"{where} ({cell_exc}).") from exc
+                    raise ValueError(f"{where}.") from exc
+        raise  # numpy failed on cells that float() accepts: keep its message
+    if not allow_inf:
+        check_no_inf(
+            out, range(len(positions)), [labels[j] for j in positions], owner=owner
         )
-        if isinstance(cell_exc, TypeError):
-            # keep Python's own wording ("float() argument must be a string or
-            # a real number, not 'dict'") after the location
-            raise TypeError(f"{where} ({cell_exc}).") from exc
-        raise ValueError(f"{where}.") from exc
-
-
-def _may_hold_objects(X) -> bool:
-    if hasattr(X, "dtypes") and hasattr(X, "columns"):
-        return any(not _is_numeric_dtype(dtype) for dtype in X.dtypes)
-    dtype = getattr(X, "dtype", None)
-    return dtype is None or not np.issubdtype(dtype, np.number)
-
-
-def _is_numeric_dtype(dtype) -> bool:
-    try:
-        return np.issubdtype(np.dtype(dtype), np.number) or np.dtype(dtype) == bool
-    except TypeError:
-        # pandas extension dtypes (nullable ints, categoricals, strings)
-        return getattr(dtype, "_is_numeric", False)
+    return out
 
 
 def column_labels(feature_names_in, n_features: int) -> list[str]:
