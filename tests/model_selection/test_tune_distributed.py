@@ -23,7 +23,17 @@ optuna = pytest.importorskip("optuna")
 
 FINISHED = ("COMPLETE", "PRUNED")
 
-# A worker script: a logistic regression slowed down a little (so that the
+
+def _space():
+    from optuna.distributions import IntDistribution
+
+    return {
+        "max_depth": IntDistribution(1, 8),
+        "min_samples_leaf": IntDistribution(1, 20),
+    }
+
+
+# A worker script: a decision tree slowed down a little (so that the
 # study is still running when it is killed) which logs the pid of every fit.
 WORKER = textwrap.dedent(
     """
@@ -31,27 +41,30 @@ WORKER = textwrap.dedent(
     import sys
     import time
 
-    from optuna.distributions import FloatDistribution
+    from optuna.distributions import IntDistribution
     from sklearn.datasets import make_classification
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.tree import DecisionTreeClassifier
 
     from skastro.model_selection import tune
 
 
-    class SlowLogisticRegression(LogisticRegression):
-        def fit(self, X, y, sample_weight=None):
+    class SlowDecisionTree(DecisionTreeClassifier):
+        def fit(self, X, y, sample_weight=None, check_input=True):
             time.sleep(0.15)
             with open(sys.argv[3], "a") as log:
                 log.write(f"{os.getpid()}\\n")
-            return super().fit(X, y, sample_weight=sample_weight)
+            return super().fit(X, y, sample_weight, check_input)
 
 
     X, y = make_classification(n_samples=120, random_state=0)
     tune(
-        SlowLogisticRegression(max_iter=200),
+        SlowDecisionTree(random_state=0),
         X,
         y,
-        param_distributions={"C": FloatDistribution(1e-3, 1e2, log=True)},
+        param_distributions={
+            "max_depth": IntDistribution(1, 8),
+            "min_samples_leaf": IntDistribution(1, 20),
+        },
         cv=3,
         n_trials=int(sys.argv[2]),
         storage=sys.argv[1],
@@ -124,18 +137,17 @@ def test_crash_with_trials_spread_over_two_processes(tmp_path):
     assert 3 <= len(before) < n_trials, "the kill did not land mid-study"
 
     # resume in this process
-    from optuna.distributions import FloatDistribution
     from sklearn.datasets import make_classification
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.tree import DecisionTreeClassifier
 
     from skastro.model_selection import tune
 
     X, y = make_classification(n_samples=120, random_state=0)
     result = tune(
-        LogisticRegression(max_iter=200),
+        DecisionTreeClassifier(random_state=0),
         X,
         y,
-        param_distributions={"C": FloatDistribution(1e-3, 1e2, log=True)},
+        param_distributions=_space(),
         cv=3,
         n_trials=n_trials,
         storage=url,
@@ -164,16 +176,14 @@ def test_crash_with_trials_spread_over_two_processes(tmp_path):
 
 def test_tune_from_two_dask_workers_on_one_study(tmp_path):
     distributed = pytest.importorskip("distributed")
-    from optuna.distributions import FloatDistribution
     from sklearn.datasets import make_classification
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.tree import DecisionTreeClassifier
 
     from skastro.model_selection import tune
 
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     n_trials = 6
     X, y = make_classification(n_samples=150, random_state=0)
-    space = {"C": FloatDistribution(1e-3, 1e2, log=True)}
 
     with (
         distributed.LocalCluster(
@@ -190,10 +200,10 @@ def test_tune_from_two_dask_workers_on_one_study(tmp_path):
         futures = [
             client.submit(
                 tune,
-                LogisticRegression(max_iter=300),
+                DecisionTreeClassifier(random_state=0),
                 X,
                 y,
-                param_distributions=space,
+                param_distributions=_space(),
                 cv=3,
                 n_trials=n_trials,
                 storage=url,
@@ -227,5 +237,7 @@ def test_tune_from_two_dask_workers_on_one_study(tmp_path):
         assert r.best_score_ >= max(values[n] for n in r.trials_run_)
         np.testing.assert_array_equal(
             r.best_estimator_.predict(X),
-            LogisticRegression(max_iter=300, **r.best_params_).fit(X, y).predict(X),
+            DecisionTreeClassifier(random_state=0, **r.best_params_)
+            .fit(X, y)
+            .predict(X),
         )
