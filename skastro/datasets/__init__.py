@@ -8,6 +8,7 @@ missing file from its public origin, verifying its SHA-256.
 from ._base import get_data_home
 from ._batse import fetch_batse_grb
 from ._frdeep import fetch_frdeep
+from ._generators import make_cutouts, make_light_curves
 from ._lightcurves import fetch_asas_lightcurves, fetch_ztf_sne, fetch_ztf_snia
 from ._realbogus import fetch_ztf_realbogus
 from ._sdss import fetch_sdss_colors
@@ -21,4 +22,6 @@ __all__ = [
     "fetch_ztf_snia",
     "fetch_sdss_colors",
     "get_data_home",
+    "make_cutouts",
+    "make_light_curves",
 ]
