@@ -1,0 +1,102 @@
+"""Tests of skastro.utils._validation, the shared input helpers."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from astropy import units as u
+from astropy.table import MaskedColumn, Table
+from numpy.testing import assert_array_equal
+from sklearn.preprocessing import FunctionTransformer
+
+from skastro.utils._validation import (
+    as_float,
+    check_no_inf,
+    column_labels,
+    is_astropy_table,
+    resolve_columns,
+    table_to_frame,
+    validate_table,
+)
+
+NAMES = np.array(["ra", "dec", "u", "g"], dtype=object)
+
+
+def test_table_to_frame_strips_units_and_masks():
+    table = Table(
+        {
+            "ra": [10.0, 20.0] * u.deg,
+            "g": MaskedColumn([18.0, 19.0], mask=[False, True]),
+        }
+    )
+    frame = table_to_frame(table)
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == ["ra", "g"]
+    assert_array_equal(frame["ra"], [10.0, 20.0])
+    assert frame["g"].iloc[0] == 18.0 and np.isnan(frame["g"].iloc[1])
+
+
+def test_table_to_frame_passes_other_inputs_through():
+    X = np.ones((2, 2))
+    assert table_to_frame(X) is X
+    assert not is_astropy_table(X) and is_astropy_table(Table({"a": [1]}))
+
+
+def test_table_to_frame_rejects_multidimensional_columns():
+    table = Table({"flux": np.ones((3, 2)), "g": [1.0, 2.0, 3.0]})
+    with pytest.raises(ValueError, match="column\\(s\\) \\['flux'\\] hold several"):
+        table_to_frame(table)
+
+
+def test_validate_table_sets_names_from_table():
+    est = FunctionTransformer()
+    X = validate_table(est, Table({"u": [19.0], "id": ["a"]}), reset=True)
+    assert list(est.feature_names_in_) == ["u", "id"]
+    assert est.n_features_in_ == 2
+    assert X.shape == (1, 2)
+
+
+def test_as_float_names_bad_cells():
+    est = FunctionTransformer()
+    frame = pd.DataFrame({"u": [19.0, 18.0], "g": ["18.5", "bright"]})
+    X = validate_table(est, frame, reset=True)
+    with pytest.raises(ValueError, match="value 'bright' in column 'g' at row 1"):
+        as_float(est, X, [1])
+    assert_array_equal(as_float(est, X, [0]), [[19.0], [18.0]])
+    obj = np.array([[1.0, [2.0]]], dtype=object)
+    with pytest.raises(TypeError, match="column 'x1' at row 0.*argument must be"):
+        as_float(FunctionTransformer(), obj, [0, 1])
+
+
+def test_as_float_infinite_values():
+    X = np.array([[1.0, -np.inf]])
+    with pytest.raises(ValueError, match="infinite value \\(-inf\\) in column 'x1'"):
+        as_float(FunctionTransformer(), X, [0, 1])
+    assert np.isinf(as_float(FunctionTransformer(), X, [1], allow_inf=True)).all()
+
+
+def test_resolve_columns_names_and_indices():
+    assert resolve_columns(["g", 0, -3], NAMES, 4, param="p", owner="E") == [3, 0, 1]
+    assert resolve_columns([1], None, 2, param="p", owner="E") == [1]
+
+
+@pytest.mark.parametrize(
+    "columns, names, error, match",
+    [
+        (["r"], NAMES, ValueError, "column 'r' given in bands is not a column"),
+        ([4], NAMES, ValueError, "column index 4 given in bands is out of range"),
+        ([-5], NAMES, ValueError, "column index -5"),
+        (["u"], None, ValueError, "X has no column names"),
+        ([1.5], NAMES, TypeError, "column 1.5 given in bands is a float"),
+        ([True], NAMES, TypeError, "is a bool"),
+    ],
+)
+def test_resolve_columns_errors(columns, names, error, match):
+    with pytest.raises(error, match=match):
+        resolve_columns(columns, names, 4, param="bands", owner="Demo")
+
+
+def test_column_labels_and_check_no_inf():
+    assert column_labels(NAMES, 4) == ["ra", "dec", "u", "g"]
+    assert column_labels(None, 2) == ["x0", "x1"]
+    check_no_inf(np.array([[np.nan, 1.0]]), [0, 1], ["a", "b"], owner="E")
+    check_no_inf(np.ones((1, 1)), [], ["a"], owner="E")
