@@ -1,7 +1,7 @@
 """
-=================================================================
+==================================================================
 Real vs bogus ZTF detections: tuning the threshold of a rare class
-=================================================================
+==================================================================
 
 A transient survey's difference images produce far more artefacts (bad
 subtractions, cosmic rays, ghosts) than real astrophysical variables. The

@@ -11,6 +11,7 @@
 from pathlib import Path
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
@@ -67,14 +68,35 @@ def feature_table_lines(definitions: dict[str, str]) -> list[str]:
 
 
 class FeatureTableDirective(SphinxDirective):
-    """``.. skastro-feature-table::`` renders feature_definitions() as a table."""
+    """``.. skastro-feature-table::`` renders feature_definitions() as a table.
+
+    Options: ``:features:`` (a preset, default ``all``), ``:bands:`` (comma
+    separated band names) and ``:multiband-only:`` (with ``:bands:``, keep
+    only the features that exist because there are several bands: colours
+    and the multi-band periodogram, not the per-band copies ``<name>_<band>``).
+    """
 
     has_content = False
+    option_spec = {
+        "features": directives.unchanged,
+        "bands": directives.unchanged,
+        "multiband-only": directives.flag,
+    }
 
     def run(self) -> list[nodes.Node]:
         from skastro.lightcurve import feature_definitions
 
-        definitions = dict(feature_definitions())
+        features = self.options.get("features", "all").strip()
+        bands = [b.strip() for b in self.options.get("bands", "").split(",")]
+        bands = [b for b in bands if b] or None
+        definitions = dict(feature_definitions(features, bands=bands))
+        if "multiband-only" in self.options:
+            if not bands:
+                raise self.error(":multiband-only: needs :bands:")
+            suffixes = tuple(f"_{b}" for b in bands)
+            definitions = {
+                k: v for k, v in definitions.items() if not k.endswith(suffixes)
+            }
         if not definitions:
             raise self.error("skastro.lightcurve.feature_definitions() is empty")
         container = nodes.container()
