@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import http.client
 import os
 import tempfile
 import urllib.parse
@@ -240,8 +241,13 @@ def _download(url: str, dest: Path, *, sha256: str | None, timeout: float = 60.0
     try:
         h = hashlib.sha256()
         n_bytes = 0
-        with os.fdopen(fd, "wb") as f:
-            with urllib.request.urlopen(url, timeout=timeout) as resp:
+        try:
+            f = os.fdopen(fd, "wb")
+        except BaseException:
+            os.close(fd)
+            raise
+        try:
+            with f, urllib.request.urlopen(url, timeout=timeout) as resp:
                 length = resp.headers.get("Content-Length")
                 while chunk := resp.read(_CHUNK):
                     try:
@@ -261,6 +267,12 @@ def _download(url: str, dest: Path, *, sha256: str | None, timeout: float = 60.0
                     f"download of {dest.name!r} from {url} was interrupted: got "
                     f"{n_bytes} of {int(length)} bytes; no partial file was kept",
                 )
+        except http.client.HTTPException as exc:
+            raise OSError(
+                errno.EIO,
+                f"download of {dest.name!r} from {url} was interrupted "
+                f"({type(exc).__name__}: {exc}); no partial file was kept",
+            ) from exc
         if sha256 is not None and h.hexdigest() != sha256:
             raise OSError(
                 errno.EIO,
