@@ -1,3 +1,11 @@
-"""skastro.neural."""
+"""Keras estimators the scikit-learn way: clone, pickle, grid-search.
 
-__all__: list[str] = []
+Keras (and its backend) is imported when an estimator is built or fitted,
+never when this package is imported.
+"""
+
+from ._autoencoder import Autoencoder
+from ._cnn import CNNClassifier
+from ._mlp import KerasMLPClassifier
+
+__all__ = ["Autoencoder", "CNNClassifier", "KerasMLPClassifier"]

@@ -1,0 +1,229 @@
+"""KerasMLPClassifier: a dense Keras network for catalogue features."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import validate_data
+
+from ._base import KerasClassifierBase
+from ._builders import mlp_builder
+
+__all__ = ["KerasMLPClassifier"]
+
+
+class KerasMLPClassifier(KerasClassifierBase):
+    """Multi-layer perceptron classifier in Keras, the scikit-learn way.
+
+    A stack of ``Dense`` layers with the regularisation knobs (dropout, L2,
+    early stopping, class weights) as constructor parameters, so
+    :class:`~sklearn.model_selection.GridSearchCV` and Optuna can search
+    them. The network is built by :func:`skastro.neural._builders.mlp_builder`
+    (or by your own ``model`` builder) and trained with Keras; Keras is
+    imported at fit, never at ``import skastro``.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : sequence of int, default=(64, 32)
+        Units of each hidden layer.
+    dropout : float, default=0.0
+        Dropout rate after each hidden layer.
+    l2 : float, default=0.0
+        L2 penalty on the kernels of the hidden layers.
+    activation : str, default="relu"
+        Keras activation of the hidden layers.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, multiplied into ``sample_weight``;
+        ``"balanced"`` weights each class by ``n_samples / (n_classes *
+        count)``, which helps rare classes (QSOs among stars and galaxies).
+    epochs : int, default=50
+        Number of passes over the training data.
+    batch_size : int, default=128
+        Samples per gradient step (and per prediction batch).
+    optimizer : str or keras optimizer class, default="adam"
+        Keras optimizer; its other arguments are routed as
+        ``optimizer__<name>`` (e.g. ``optimizer__momentum``).
+    learning_rate : float, default=1e-3
+        Learning rate of the optimizer.
+    early_stopping : bool, default=False
+        Stop when the validation loss (the training loss if
+        ``validation_fraction=0``) has not improved for ``n_iter_no_change``
+        epochs, and keep the best weights.
+    validation_fraction : float, default=0.1
+        Fraction of the training data held out (stratified, seeded) to
+        compute ``val_loss`` and ``val_accuracy`` after each epoch. It is held
+        out whenever it is positive, as Keras's ``validation_split`` is; set
+        0 to train on all the data.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    dtype : {"float64", "float32"}, default="float64"
+        Precision of the network. float64 gives predictions that do not depend
+        on how samples are batched; float32 is faster.
+    model : callable or None, default=None
+        Your own model builder, ``model(meta, compile_kwargs, **params)``
+        returning a ``keras.Model``, as in scikeras. It receives the
+        constructor parameters named in its signature and the routed
+        ``model__*`` parameters. None uses ``mlp_builder``.
+    routed_params : dict or None, default=None
+        Parameters routed as in scikeras: ``model__*`` to the builder,
+        ``optimizer__*`` to the optimizer, ``compile__*`` to
+        ``Model.compile``, ``fit__*`` to ``Model.fit``, ``predict__*`` to
+        ``Model.predict``. ``set_params(optimizer__momentum=0.9)`` stores its
+        argument here, so routed names can be grid-searched.
+    random_state : int, RandomState instance or None, default=None
+        Seeds Keras (weights, dropout, shuffling) and the validation split at
+        each fit; the same integer gives identical predictions.
+    verbose : int, default=0
+        Keras's ``verbose`` during fit.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    model_ : keras.Model
+        The trained network.
+    history_ : dict of str to list of float
+        Per-epoch ``loss`` and ``accuracy``, plus ``val_loss`` and
+        ``val_accuracy`` when ``validation_fraction > 0``.
+    n_iter_ : int
+        Number of epochs run.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : The scikit-learn network.
+    CNNClassifier : Convolutional network for images and series.
+
+    Notes
+    -----
+    ``fit(X, y, sample_weight=None, **fit_params)`` hands ``fit_params`` to
+    ``keras.Model.fit``; a ``callbacks=[...]`` list is appended to the
+    estimator's own callbacks (early stopping). In a pipeline it is routed as
+    ``pipe.fit(X, y, kerasmlpclassifier__callbacks=[cb])``: this is how an
+    Optuna pruning callback sees ``val_loss`` / ``val_accuracy`` after each
+    epoch. Sample weights are rescaled to a mean of one, so an integer weight
+    acts as repeating the sample.
+
+    References
+    ----------
+    .. [1] A. Géron, "Hands-On Machine Learning with Scikit-Learn, Keras and
+       TensorFlow", O'Reilly, 3rd ed., 2022, ch. 10-11.
+    .. [2] A. Garcia Badaracco, "SciKeras: scikit-learn compatible wrappers
+       for Keras models", https://github.com/adriangb/scikeras.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skastro.neural import KerasMLPClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(80, 3))
+    >>> y = np.where(X[:, 0] + X[:, 1] > 0, "star", "qso")
+    >>> clf = KerasMLPClassifier((8,), epochs=40, batch_size=80,
+    ...                          learning_rate=0.05, validation_fraction=0.0,
+    ...                          random_state=0).fit(X, y)
+    >>> clf.classes_
+    array(['qso', 'star'], dtype='<U4')
+    >>> bool(clf.score(X, y) > 0.9)
+    True
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    _parameter_constraints: dict = {
+        **KerasClassifierBase._parameter_constraints,
+        "hidden_layer_sizes": ["array-like"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "l2": [Interval(Real, 0, None, closed="left")],
+        "activation": [str],
+    }
+
+    _architecture_params = ("hidden_layer_sizes", "dropout", "l2", "activation")
+    _default_builder = staticmethod(mlp_builder)
+
+    def __init__(
+        self,
+        hidden_layer_sizes: Sequence[int] = (64, 32),
+        *,
+        dropout: float = 0.0,
+        l2: float = 0.0,
+        activation: str = "relu",
+        class_weight: dict | str | None = None,
+        epochs: int = 50,
+        batch_size: int = 128,
+        optimizer: str | type = "adam",
+        learning_rate: float = 1e-3,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        dtype: str = "float64",
+        model: Callable | None = None,
+        routed_params: dict | None = None,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.dropout = dropout
+        self.l2 = l2
+        self.activation = activation
+        self.class_weight = class_weight
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.dtype = dtype
+        self.model = model
+        self.routed_params = routed_params
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _validate_X(self, X, y="no_validation", *, reset: bool):
+        kwargs = {
+            "accept_sparse": False,
+            "dtype": [np.float64, np.float32],
+            "reset": reset,
+        }
+        if isinstance(y, str) and y == "no_validation":
+            X = validate_data(self, X, **kwargs)
+            return X.astype(self.dtype, copy=False)
+        X, y = validate_data(self, X, y, **kwargs)
+        return X.astype(self.dtype, copy=False), y
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, **fit_params) -> KerasMLPClassifier:
+        """Build the network and train it on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training features.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights, rescaled to a mean of one.
+        **fit_params : dict
+            Extra arguments of ``keras.Model.fit``; ``callbacks`` are appended
+            to the estimator's own.
+
+        Returns
+        -------
+        self : KerasMLPClassifier
+            The fitted estimator.
+        """
+        for units in self.hidden_layer_sizes:
+            if not isinstance(units, Integral) or units < 1:
+                raise ValueError(
+                    f"hidden_layer_sizes={self.hidden_layer_sizes!r} of "
+                    f"KerasMLPClassifier has the entry {units!r}; expected "
+                    "positive integers."
+                )
+        return self._fit_classifier(X, y, sample_weight, fit_params)
