@@ -447,11 +447,11 @@ class SkyCoordinateTransformer(TransformerMixin, BaseEstimator):
         self.columns_ = columns
         self.remainder_ = _remainder(n_features, columns, self.remainder)
         # reject bad coordinates and non-numeric columns already in fit
-        self._radec(X)
+        self._radec(X, warn=False)
         as_float(self, X, self.remainder_, allow_inf=True)
         return self
 
-    def _radec(self, X):
+    def _radec(self, X, warn=True):
         """Return the validated (ra, dec) columns of ``X``."""
         owner = type(self).__name__
         labels = column_labels(getattr(self, "feature_names_in_", None), X.shape[1])
@@ -459,14 +459,16 @@ class SkyCoordinateTransformer(TransformerMixin, BaseEstimator):
         ra, dec = radec[:, 0], radec[:, 1]
         bad = np.abs(dec) > 90
         if bad.any() and self.invalid == "nan":
-            warnings.warn(
-                f"{owner}: {int(bad.sum())} of {len(dec)} row(s) have a "
-                f"declination outside [-90, 90] in column "
-                f"{labels[self.columns_[1]]!r}; their coordinates are NaN "
-                "(invalid='nan').",
-                UserWarning,
-                stacklevel=3,
-            )
+            if warn:  # in transform; fit only checks
+                warnings.warn(
+                    f"{owner}: {int(bad.sum())} of {len(dec)} row(s) have a "
+                    f"declination outside [-90, 90] in column "
+                    f"{labels[self.columns_[1]]!r}; their coordinates are NaN "
+                    "(invalid='nan').",
+                    UserWarning,
+                    # _radec < transform < sklearn's set_output wrapper < caller
+                    stacklevel=4,
+                )
             ra = np.where(bad, np.nan, ra)
             dec = np.where(bad, np.nan, dec)
         elif bad.any():
