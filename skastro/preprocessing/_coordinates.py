@@ -121,7 +121,7 @@ class PolarTransformer(TransformerMixin, BaseEstimator):
         self.remainder = remainder
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None) -> PolarTransformer:
         """Resolve the (x, y) pairs and their centres.
 
         Parameters
@@ -196,7 +196,7 @@ class PolarTransformer(TransformerMixin, BaseEstimator):
         as_float(self, X, self.remainder_, allow_inf=True)
         return self
 
-    def transform(self, X):
+    def transform(self, X) -> np.ndarray:
         """Compute r and theta of every pair.
 
         Parameters
@@ -233,7 +233,7 @@ class PolarTransformer(TransformerMixin, BaseEstimator):
         blocks.append(as_float(self, X, self.remainder_, allow_inf=True))
         return np.column_stack(blocks)
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X) -> np.ndarray:
         """Map (r, theta) back to (x, y).
 
         Parameters
@@ -399,7 +399,7 @@ class SkyCoordinateTransformer(TransformerMixin, BaseEstimator):
         self.invalid = invalid
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None) -> SkyCoordinateTransformer:
         """Resolve the ra and dec columns and check their values.
 
         Parameters
@@ -481,7 +481,7 @@ class SkyCoordinateTransformer(TransformerMixin, BaseEstimator):
             )
         return ra, dec
 
-    def transform(self, X):
+    def transform(self, X) -> np.ndarray:
         """Transform (ra, dec) into the frame.
 
         Parameters
@@ -513,7 +513,7 @@ class SkyCoordinateTransformer(TransformerMixin, BaseEstimator):
         blocks.append(as_float(self, X, self.remainder_, allow_inf=True))
         return np.column_stack(blocks)
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X) -> np.ndarray:
         """Map the frame's coordinates back to (ra, dec) in degrees.
 
         Parameters

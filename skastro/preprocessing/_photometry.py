@@ -139,7 +139,7 @@ class PhotometricColors(TransformerMixin, BaseEstimator):
         self.missing_values = missing_values
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None) -> PhotometricColors:
         """Resolve the band, error and E(B-V) columns of ``X``.
 
         Parameters
@@ -284,7 +284,7 @@ class PhotometricColors(TransformerMixin, BaseEstimator):
             return np.empty(0)
         return np.atleast_1d(np.asarray(self.missing_values, dtype=np.float64))
 
-    def transform(self, X):
+    def transform(self, X) -> np.ndarray:
         """Compute the colours (and errors, and magnitudes if kept).
 
         Parameters
@@ -421,7 +421,7 @@ class _BaseMagnitudeFlux(TransformerMixin, BaseEstimator):
         self.columns = columns
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None) -> _BaseMagnitudeFlux:
         """Resolve the columns to convert and the softening of each.
 
         Parameters
@@ -505,7 +505,7 @@ class _BaseMagnitudeFlux(TransformerMixin, BaseEstimator):
         )
         return [names[j] for j in self.columns_]
 
-    def transform(self, X):
+    def transform(self, X) -> np.ndarray:
         """Convert the selected columns; the others pass through unchanged.
 
         Parameters
@@ -524,7 +524,7 @@ class _BaseMagnitudeFlux(TransformerMixin, BaseEstimator):
         out[:, self.columns_] = self._forward(X)
         return out
 
-    def inverse_transform(self, X):
+    def inverse_transform(self, X) -> np.ndarray:
         """Convert back; ``inverse_transform(transform(X))`` returns ``X``.
 
         Parameters
