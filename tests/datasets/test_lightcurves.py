@@ -129,3 +129,36 @@ def test_lightcurve_loaders_missing_cache(tmp_path):
     for fetch in (fetch_asas_lightcurves, fetch_ztf_sne, fetch_ztf_snia):
         with pytest.raises(OSError, match="download_if_missing=False"):
             fetch(data_home=tmp_path, download_if_missing=False)
+
+
+def _fake_asas_cache(root, curves, classes):
+    folder = root / "asas_training"
+    folder.mkdir(parents=True)
+    with tarfile.open(folder / "asas_training_set.tar.gz", "w:gz") as tar:
+        for oid, text in curves.items():
+            raw = text.encode()
+            info = tarfile.TarInfo(f"asas_training_set/{oid}.dat")
+            info.size = len(raw)
+            tar.addfile(info, io.BytesIO(raw))
+    lines = ["filename,class", *(f"{k},{v}" for k, v in classes.items())]
+    (folder / "asas_training_set_classes.dat").write_text("\n".join(lines) + "\n")
+
+
+def test_asas_bad_points_dropped_with_a_count(tmp_path):
+    curves = {
+        11: "3.0,12.0,0.05\n1.0,12.1,0.04\n2.0,nan,0.05\n",
+        7: "1.5,9.0,0.02\n2.5,9.1,0.02\n",
+    }
+    _fake_asas_cache(tmp_path, curves, {11: "Mira", 7: "RCB"})
+    with pytest.warns(UserWarning, match="dropped 1 observations"):
+        b = fetch_asas_lightcurves(data_home=tmp_path)
+    assert b.ids.tolist() == [7, 11]
+    np.testing.assert_array_equal(b.data[1], [[1.0, 12.1, 0.04], [3.0, 12.0, 0.05]])
+    assert b.target_names[b.target].tolist() == ["RCB", "Mira"]
+    assert "1 non-finite points dropped" in b.DESCR
+
+
+def test_asas_unlabelled_curve_is_an_error(tmp_path):
+    _fake_asas_cache(tmp_path, {5: "1.0,9.0,0.02\n"}, {6: "Mira"})
+    with pytest.raises(ValueError, match="no class.*id 5"):
+        fetch_asas_lightcurves(data_home=tmp_path)
