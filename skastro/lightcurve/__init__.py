@@ -6,6 +6,7 @@ per observation) into light curves; :func:`feature_definitions` gives the
 one-line definition of every feature.
 """
 
+from ._dask import transform_dask
 from ._input import LightCurveSequence, from_long_table
 from ._transformer import LightCurveFeatures, feature_definitions
 
@@ -14,4 +15,5 @@ __all__ = [
     "LightCurveSequence",
     "feature_definitions",
     "from_long_table",
+    "transform_dask",
 ]
