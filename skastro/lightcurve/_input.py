@@ -143,6 +143,9 @@ class LightCurveSequence:
                 out["band"] = self.band[sl]
             return out
         if isinstance(key, slice):
+            lo, hi, step = key.indices(len(self))
+            if step == 1:
+                return self._slice(lo, max(lo, hi))
             idx = np.arange(len(self))[key]
         else:
             idx = np.asarray(key)
@@ -161,6 +164,17 @@ class LightCurveSequence:
                     f"boolean mask; got dtype {idx.dtype}."
                 )
         return self._take(idx)
+
+    def _slice(self, lo: int, hi: int) -> LightCurveSequence:
+        a, b = self.offsets[lo], self.offsets[hi]
+        return LightCurveSequence(
+            self.time[a:b],
+            self.mag[a:b],
+            None if self.err is None else self.err[a:b],
+            None if self.band is None else self.band[a:b],
+            self.offsets[lo : hi + 1] - a,
+            self.ids[lo:hi],
+        )
 
     def _take(self, idx: np.ndarray) -> LightCurveSequence:
         idx = np.asarray(idx, dtype=np.intp)
@@ -502,7 +516,9 @@ def pack_sequence(X, bands, *, errors: str = "raise", start: int = 0):
         np.cumsum(counts, out=offsets[1:])
 
     # sort by (object, band, time, mag) unless already sorted
-    if t.shape[0] > 1 and not _is_sorted(obj, band_idx, t, m):
+    from ._features._segments import is_sorted
+
+    if t.shape[0] > 1 and not is_sorted(obj, band_idx, t, m):
         order = np.lexsort((m, t, band_idx, obj))
         t, m, err, band_idx = t[order], m[order], err[order], band_idx[order]
     return PackedLightCurves(
@@ -517,18 +533,6 @@ def pack_sequence(X, bands, *, errors: str = "raise", start: int = 0):
         n_dropped=n_dropped,
         n_dropped_objects=n_dropped_objects,
     )
-
-
-def _is_sorted(obj, band, t, m) -> bool:
-    same_obj = obj[1:] == obj[:-1]
-    db = band[1:] - band[:-1]
-    dt = t[1:] - t[:-1]
-    ok = (
-        (~same_obj)
-        | (db > 0)
-        | ((db == 0) & ((dt > 0) | ((dt == 0) & (m[1:] >= m[:-1]))))
-    )
-    return bool(np.all(ok))
 
 
 def _reject(bad, objs, ids, message, errors):

@@ -122,8 +122,12 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
     bands are added (``color_g_r_mean``), with ``period_multiband_0`` ...
 
     The periodogram is the generalised (floating-mean, ``1 / err^2``
-    weighted) Lomb-Scargle periodogram (Zechmeister & Kurster 2009),
-    evaluated exactly on each object's grid by a compiled kernel.
+    weighted) Lomb-Scargle periodogram (Zechmeister & Kurster 2009) on each
+    object's grid ``k / (oversampling T)``, evaluated by compiled kernels:
+    exactly (sines advanced by rotation) when that is cheaper, otherwise by
+    Press & Rybicki extirpolation and FFT (power within ~1e-4 of exact).
+    Peak periods are refined by a parabola through the three grid points
+    around each peak.
 
     References
     ----------

@@ -9,12 +9,17 @@ band and, with several bands, the multi-band power of VanderPlas & Ivezic
 grid is walked (nothing of size n_frequencies is stored), refined by a
 parabola through the three grid points around each, and reported with their
 power, their signal-to-noise ``(P - mean P) / std P`` and, for the best, the
-Baluev (2008) false-alarm probability. Sines and cosines are advanced by
-rotation (two multiplications per point and frequency, re-seeded exactly
-every 512 steps) rather than recomputed.
+Baluev (2008) false-alarm probability.
 
-Grid of an object with time span ``T``: step ``1 / (oversampling T)``, from
-``1 / max_period`` (or one step) to ``1 / min_period``.
+Two evaluations of the same sums, chosen per object by cost: "direct"
+(exact; sines and cosines advanced by rotation, re-seeded exactly every 512
+steps) and "fft" (Press & Rybicki 1989 extirpolation, 8-point Lagrange
+weights, on an FFT grid 10x finer than the highest frequency; the sums at
+2f are read from the same FFT at index 2k).
+
+Grid of an object with time span ``T``: frequencies ``k df`` with
+``df = 1 / (oversampling T)``, ``k`` from ``ceil(1 / (max_period df))`` (or 1)
+to ``floor(1 / (min_period df))``.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ FOLDED_NAMES = (
 )
 MIN_POINTS = 3
 _RESEED = 512
+_M = 8
+_M_FACT = 5040.0  # (M - 1)!
 _FAST = {"reassoc", "contract", "nsz", "arcp"}
 
 
@@ -78,42 +85,137 @@ def _rotate(c, s, cd, sd, a, b):
 
 
 @numba.njit(cache=True, nogil=True)
-def _push_peak(pw, fr, k_series, power, freq):
-    """Insert (power, freq) into the descending top list of one series."""
+def _push_peak(pw, fr, q, power, freq):
+    """Insert (power, freq) into the descending top list of series ``q``."""
     n = pw.shape[1]
-    if power <= pw[k_series, n - 1]:
+    if power <= pw[q, n - 1]:
         return
     j = n - 1
-    while j > 0 and pw[k_series, j - 1] < power:
-        pw[k_series, j] = pw[k_series, j - 1]
-        fr[k_series, j] = fr[k_series, j - 1]
+    while j > 0 and pw[q, j - 1] < power:
+        pw[q, j] = pw[q, j - 1]
+        fr[q, j] = fr[q, j - 1]
         j -= 1
-    pw[k_series, j] = power
-    fr[k_series, j] = freq
+    pw[q, j] = power
+    fr[q, j] = freq
 
 
 @numba.njit(cache=True, nogil=True)
-def _refine(p0, p1, p2, k_center, f0, df):
-    """Parabolic peak refinement around grid index ``k_center``."""
+def _refine(p0, p1, p2):
+    """Offset (in grid steps) of the parabola's vertex through 3 points."""
     den = p0 - 2.0 * p1 + p2
-    shift = 0.0
     if den < 0:
-        shift = 0.5 * (p0 - p2) / den
-        shift = min(max(shift, -0.5), 0.5)
-    return f0 + (k_center + shift) * df
+        return min(max(0.5 * (p0 - p2) / den, -0.5), 0.5)
+    return 0.0
 
 
 @numba.njit(cache=True, nogil=True)
-def _kernel(
-    t,
-    m,
-    err,
-    seg,
-    n_objects,
+def _track(state, pw, fr, q, j, k, p, df):
+    """Feed power ``p`` at grid position ``j`` (frequency ``k df``) to series q.
+
+    ``state[q]`` holds (previous power, the one before, sum, sum of squares).
+    A local maximum at position ``j - 1`` is pushed to the top list.
+    """
+    prev1 = state[q, 0]
+    prev2 = state[q, 1]
+    if j >= 1 and (j == 1 or prev1 > prev2) and prev1 >= p:
+        shift = 0.0 if j == 1 else _refine(prev2, prev1, p)
+        _push_peak(pw, fr, q, prev1, (k - 1 + shift) * df)
+    state[q, 1] = prev1
+    state[q, 0] = p
+    state[q, 2] += p
+    state[q, 3] += p * p
+
+
+@numba.njit(cache=True, nogil=True)
+def _grids(t, seg, n_objects, n_bands, min_period, max_period, oversampling, fixed):
+    """Per-object grid: (t0, df, k0, k1), frequencies ``k df`` for k0..k1.
+
+    ``fixed = (df, k0, k1)`` with df > 0 imposes one grid on every object.
+    """
+    t0 = np.full(n_objects, np.nan)
+    df = np.full(n_objects, np.nan)
+    k0 = np.zeros(n_objects, dtype=np.int64)
+    k1 = np.full(n_objects, -1, dtype=np.int64)
+    for o in range(n_objects):
+        lo = np.inf
+        hi = -np.inf
+        for bnd in range(n_bands):
+            a, b = seg[o * n_bands + bnd], seg[o * n_bands + bnd + 1]
+            if b > a:
+                lo = min(lo, t[a])
+                hi = max(hi, t[b - 1])
+        if seg[(o + 1) * n_bands] - seg[o * n_bands] < MIN_POINTS:
+            continue
+        span = hi - lo
+        t0[o] = lo
+        if fixed[0] > 0:
+            df[o] = fixed[0]
+            k0[o] = int(fixed[1])
+            k1[o] = int(fixed[2])
+            continue
+        if not span > 0:
+            continue
+        step = 1.0 / (oversampling * span)
+        fmin = step if max_period <= 0 else 1.0 / max_period
+        df[o] = step
+        k0[o] = max(1, int(math.ceil(fmin / step - 1e-9)))
+        k1[o] = int(math.floor(1.0 / (min_period * step) + 1e-9))
+    return t0, df, k0, k1
+
+
+@numba.njit(cache=True, nogil=True)
+def _prepare(t, m, err, seg, o, n_bands, t0, w, wy, tr, yy, chi0, la, lb):
+    """Normalised weights, centred data and chi2_0 per band of object ``o``."""
+    a_obj = seg[o * n_bands]
+    for bnd in range(n_bands):
+        a, b = seg[o * n_bands + bnd], seg[o * n_bands + bnd + 1]
+        la[bnd] = a - a_obj
+        lb[bnd] = b - a_obj
+        yy[bnd] = 0.0
+        chi0[bnd] = 0.0
+        for i in range(a, b):
+            tr[i - a_obj] = t[i] - t0
+        if b - a < MIN_POINTS:
+            continue
+        wsum = 0.0
+        wm = 0.0
+        for i in range(a, b):
+            wi = 1.0 / (err[i] * err[i])
+            wsum += wi
+            wm += wi * m[i]
+        wm /= wsum
+        acc = 0.0
+        raw = 0.0
+        for i in range(a, b):
+            wi = 1.0 / (err[i] * err[i])
+            y = m[i] - wm
+            j = i - a_obj
+            w[j] = wi / wsum
+            wy[j] = w[j] * y
+            acc += w[j] * y * y
+            raw += wi * y * y
+        if acc > 0:
+            yy[bnd] = acc
+            chi0[bnd] = raw
+
+
+@numba.njit(cache=True, nogil=True)
+def _finish(
+    o,
     n_bands,
-    min_period,
-    max_period,
-    oversampling,
+    nf,
+    kmax,
+    df,
+    state,
+    pw,
+    fr,
+    yy,
+    chi0,
+    tr,
+    w,
+    la,
+    lb,
+    fmax,
     peak_f,
     peak_p,
     peak_snr,
@@ -121,144 +223,275 @@ def _kernel(
     mb_f,
     mb_p,
 ):
+    n_peaks = pw.shape[1]
+    chi0_sum = 0.0
+    for bnd in range(n_bands):
+        chi0_sum += chi0[bnd]
+    for q in range(n_bands + 1):
+        if q < n_bands and yy[q] <= 0:
+            continue
+        if q == n_bands and (n_bands == 1 or chi0_sum <= 0):
+            continue
+        if nf == 1 or state[q, 0] > state[q, 1]:
+            _push_peak(pw, fr, q, state[q, 0], kmax * df)
+        mean = state[q, 2] / nf
+        var = state[q, 3] / nf - mean * mean
+        sd_p = math.sqrt(var) if var > 0 else 0.0
+        for j in range(n_peaks):
+            if pw[q, j] < 0:
+                continue
+            if q == n_bands:
+                mb_f[o, j] = 1.0 / fr[q, j]
+                mb_p[o, j] = pw[q, j]
+                continue
+            row = o * n_bands + q
+            peak_f[row, j] = 1.0 / fr[q, j]
+            peak_p[row, j] = pw[q, j]
+            if sd_p > 0:
+                peak_snr[row, j] = (pw[q, j] - mean) / sd_p
+        if q < n_bands and pw[q, 0] >= 0:
+            fap[o * n_bands + q] = _fap_baluev(pw[q, 0], fmax, tr, w, la[q], lb[q])
+
+
+@numba.njit(cache=True, nogil=True)
+def _direct_kernel(
+    t,
+    m,
+    err,
+    seg,
+    objs,
+    n_bands,
+    g_t0,
+    g_df,
+    g_k0,
+    g_k1,
+    peak_f,
+    peak_p,
+    peak_snr,
+    fap,
+    mb_f,
+    mb_p,
+):
+    """Exact evaluation, sines and cosines advanced by rotation."""
     n_peaks = peak_f.shape[1]
     n_series = n_bands + 1
     two_pi = 2.0 * math.pi
-    fmax = 1.0 / min_period
-    for o in range(n_objects):
+    for o in objs:
         a_obj = seg[o * n_bands]
-        b_obj = seg[(o + 1) * n_bands]
-        if b_obj - a_obj < MIN_POINTS:
-            continue
-        t0 = np.inf
-        t1 = -np.inf
-        for bnd in range(n_bands):
-            a, b = seg[o * n_bands + bnd], seg[o * n_bands + bnd + 1]
-            if b > a:
-                t0 = min(t0, t[a])
-                t1 = max(t1, t[b - 1])
-        span = t1 - t0
-        if not span > 0:
-            continue
-        df = 1.0 / (oversampling * span)
-        fmin = df if max_period <= 0 else 1.0 / max_period
-        if fmax < fmin:
-            continue
-        nf = int(math.floor((fmax - fmin) / df)) + 1
-        npts = b_obj - a_obj
-        w = np.empty(npts)
-        wy = np.empty(npts)
+        npts = seg[(o + 1) * n_bands] - a_obj
+        df = g_df[o]
+        k0, k1 = g_k0[o], g_k1[o]
+        nf = k1 - k0 + 1
+        w = np.zeros(npts)
+        wy = np.zeros(npts)
+        tr = np.empty(npts)
         c = np.empty(npts)
         s = np.empty(npts)
         cd = np.empty(npts)
         sd = np.empty(npts)
+        yy = np.zeros(n_bands)
+        chi0 = np.zeros(n_bands)
+        la = np.empty(n_bands, dtype=np.int64)
+        lb = np.empty(n_bands, dtype=np.int64)
+        _prepare(t, m, err, seg, o, n_bands, g_t0[o], w, wy, tr, yy, chi0, la, lb)
+        chi0_sum = 0.0
+        for bnd in range(n_bands):
+            chi0_sum += chi0[bnd]
+        for j in range(npts):
+            cd[j] = math.cos(two_pi * df * tr[j])
+            sd[j] = math.sin(two_pi * df * tr[j])
+        pw = np.full((n_series, n_peaks), -1.0)
+        fr = np.full((n_series, n_peaks), np.nan)
+        state = np.zeros((n_series, 4))
+        for j in range(nf):
+            k = k0 + j
+            if j % _RESEED == 0:
+                for i in range(npts):
+                    ph = two_pi * (k * df) * tr[i]
+                    c[i] = math.cos(ph)
+                    s[i] = math.sin(ph)
+            mb = 0.0
+            for bnd in range(n_bands):
+                if yy[bnd] > 0:
+                    p = _band_power(w, wy, c, s, la[bnd], lb[bnd], yy[bnd])
+                    _track(state, pw, fr, bnd, j, k, p, df)
+                    mb += chi0[bnd] * p
+            if n_bands > 1 and chi0_sum > 0:
+                _track(state, pw, fr, n_bands, j, k, mb / chi0_sum, df)
+            _rotate(c, s, cd, sd, 0, npts)
+        _finish(
+            o,
+            n_bands,
+            nf,
+            k1,
+            df,
+            state,
+            pw,
+            fr,
+            yy,
+            chi0,
+            tr,
+            w,
+            la,
+            lb,
+            k1 * df,
+            peak_f,
+            peak_p,
+            peak_snr,
+            fap,
+            mb_f,
+            mb_p,
+        )
+
+
+@numba.njit(cache=True, nogil=True)
+def _extirpolate(x, y, grid, row):
+    """Add ``y`` at non-integer position ``x`` of ``grid[row]`` (Press & Rybicki).
+
+    Lagrange weights over the M = 8 nearest grid points (astropy's
+    ``extirpolate`` uses M = 4; 8 keeps the power accurate to ~1e-4 up to
+    the highest frequency of the grid).
+    """
+    n = grid.shape[1]
+    xi = math.floor(x)
+    if x == xi:
+        grid[row, int(xi) % n] += y
+        return
+    ilo = min(max(int(x - _M // 2), 0), n - _M)
+    num = y
+    for j in range(_M):
+        num *= x - ilo - j
+    den = _M_FACT
+    for j in range(_M):
+        if j > 0:
+            den *= j / (j - _M)
+        ind = ilo + _M - 1 - j
+        grid[row, ind] += num / (den * (x - ind))
+
+
+@numba.njit(cache=True, nogil=True)
+def _fill_grids(t, m, err, seg, objs, n_bands, g_t0, g_df, g_wy, g_w):
+    n_fft = g_wy.shape[1]
+    for r in range(objs.shape[0]):
+        o = objs[r]
+        a_obj = seg[o * n_bands]
+        npts = seg[(o + 1) * n_bands] - a_obj
+        w = np.zeros(npts)
+        wy = np.zeros(npts)
         tr = np.empty(npts)
         yy = np.zeros(n_bands)
         chi0 = np.zeros(n_bands)
-        valid = np.zeros(n_bands, dtype=np.bool_)
         la = np.empty(n_bands, dtype=np.int64)
         lb = np.empty(n_bands, dtype=np.int64)
+        _prepare(t, m, err, seg, o, n_bands, g_t0[o], w, wy, tr, yy, chi0, la, lb)
+        df = g_df[o]
         for bnd in range(n_bands):
-            a, b = seg[o * n_bands + bnd], seg[o * n_bands + bnd + 1]
-            la[bnd] = a - a_obj
-            lb[bnd] = b - a_obj
-            if b - a < MIN_POINTS:
+            if yy[bnd] <= 0:
                 continue
-            wsum = 0.0
-            wm = 0.0
-            for i in range(a, b):
-                wi = 1.0 / (err[i] * err[i])
-                wsum += wi
-                wm += wi * m[i]
-            wm /= wsum
-            acc = 0.0
-            raw = 0.0
-            for i in range(a, b):
-                wi = 1.0 / (err[i] * err[i])
-                y = m[i] - wm
-                j = i - a_obj
-                w[j] = wi / wsum
-                wy[j] = w[j] * y
-                acc += w[j] * y * y
-                raw += wi * y * y
-            if acc > 0:
-                yy[bnd] = acc
-                chi0[bnd] = raw
-                valid[bnd] = True
-        for j in range(npts):
-            tr[j] = t[a_obj + j] - t0
-            cd[j] = math.cos(two_pi * df * tr[j])
-            sd[j] = math.sin(two_pi * df * tr[j])
+            row = r * n_bands + bnd
+            for j in range(la[bnd], lb[bnd]):
+                x = (tr[j] * n_fft * df) % n_fft
+                _extirpolate(x, wy[j], g_wy, row)
+                _extirpolate(x, w[j], g_w, row)
+
+
+@numba.njit(cache=True, nogil=True)
+def _fft_post(
+    t,
+    m,
+    err,
+    seg,
+    objs,
+    n_bands,
+    g_t0,
+    g_df,
+    g_k0,
+    g_k1,
+    f_wy,
+    f_w,
+    peak_f,
+    peak_p,
+    peak_snr,
+    fap,
+    mb_f,
+    mb_p,
+):
+    """Powers from the trigonometric sums, then peaks as in the direct path."""
+    n_peaks = peak_f.shape[1]
+    n_series = n_bands + 1
+    for r in range(objs.shape[0]):
+        o = objs[r]
+        a_obj = seg[o * n_bands]
+        npts = seg[(o + 1) * n_bands] - a_obj
+        df = g_df[o]
+        k0, k1 = g_k0[o], g_k1[o]
+        nf = k1 - k0 + 1
+        w = np.zeros(npts)
+        wy = np.zeros(npts)
+        tr = np.empty(npts)
+        yy = np.zeros(n_bands)
+        chi0 = np.zeros(n_bands)
+        la = np.empty(n_bands, dtype=np.int64)
+        lb = np.empty(n_bands, dtype=np.int64)
+        _prepare(t, m, err, seg, o, n_bands, g_t0[o], w, wy, tr, yy, chi0, la, lb)
         chi0_sum = 0.0
         for bnd in range(n_bands):
-            if valid[bnd]:
-                chi0_sum += chi0[bnd]
+            chi0_sum += chi0[bnd]
         pw = np.full((n_series, n_peaks), -1.0)
         fr = np.full((n_series, n_peaks), np.nan)
-        prev1 = np.zeros(n_series)
-        prev2 = np.zeros(n_series)
-        p_cur = np.zeros(n_series)
-        psum = np.zeros(n_series)
-        psq = np.zeros(n_series)
-        for k in range(nf):
-            if k % _RESEED == 0:
-                f = fmin + k * df
-                for j in range(npts):
-                    ph = two_pi * f * tr[j]
-                    c[j] = math.cos(ph)
-                    s[j] = math.sin(ph)
+        state = np.zeros((n_series, 4))
+        for j in range(nf):
+            k = k0 + j
             mb = 0.0
             for bnd in range(n_bands):
-                if valid[bnd]:
-                    p = _band_power(w, wy, c, s, la[bnd], lb[bnd], yy[bnd])
-                    p_cur[bnd] = p
-                    mb += chi0[bnd] * p
+                if yy[bnd] <= 0:
+                    continue
+                row = r * n_bands + bnd
+                # rfft gives sum g exp(-i x): cos sum = real, sin sum = -imag
+                yc = f_wy[row, k].real
+                ys = -f_wy[row, k].imag
+                cw = f_w[row, k].real
+                sw = -f_w[row, k].imag
+                # sums at 2f are the weight sums at grid index 2k
+                c2 = f_w[row, 2 * k].real
+                s2 = -f_w[row, 2 * k].imag
+                cc = 0.5 * (1.0 + c2) - cw * cw
+                ss = 0.5 * (1.0 - c2) - sw * sw
+                cs = 0.5 * s2 - cw * sw
+                d = cc * ss - cs * cs
+                p = 0.0
+                if d > 1e-300 * (cc + ss + 1.0):
+                    p = (ss * yc * yc + cc * ys * ys - 2.0 * cs * yc * ys) / (
+                        yy[bnd] * d
+                    )
+                    p = min(max(p, 0.0), 1.0)
+                _track(state, pw, fr, bnd, j, k, p, df)
+                mb += chi0[bnd] * p
             if n_bands > 1 and chi0_sum > 0:
-                p_cur[n_bands] = mb / chi0_sum
-            for q in range(n_series):
-                if q < n_bands and not valid[q]:
-                    continue
-                if q == n_bands and (n_bands == 1 or chi0_sum <= 0):
-                    continue
-                p = p_cur[q]
-                psum[q] += p
-                psq[q] += p * p
-                # is k - 1 a local maximum?
-                if k >= 1 and (k == 1 or prev1[q] > prev2[q]) and prev1[q] >= p:
-                    if k == 1:
-                        f_peak = fmin
-                    else:
-                        f_peak = _refine(prev2[q], prev1[q], p, k - 1, fmin, df)
-                    _push_peak(pw, fr, q, prev1[q], f_peak)
-                prev2[q] = prev1[q]
-                prev1[q] = p
-            _rotate(c, s, cd, sd, 0, npts)
-        for q in range(n_series):
-            if q < n_bands and not valid[q]:
-                continue
-            if q == n_bands and (n_bands == 1 or chi0_sum <= 0):
-                continue
-            # last grid point (or a one-point grid)
-            if nf == 1 or prev1[q] > prev2[q]:
-                _push_peak(pw, fr, q, prev1[q], fmin + (nf - 1) * df)
-            mean = psum[q] / nf
-            var = psq[q] / nf - mean * mean
-            sd_p = math.sqrt(var) if var > 0 else 0.0
-            for j in range(n_peaks):
-                if pw[q, j] < 0:
-                    continue
-                if q == n_bands:
-                    mb_f[o, j] = 1.0 / fr[q, j]
-                    mb_p[o, j] = pw[q, j]
-                    continue
-                row = o * n_bands + q
-                peak_f[row, j] = 1.0 / fr[q, j]
-                peak_p[row, j] = pw[q, j]
-                if sd_p > 0:
-                    peak_snr[row, j] = (pw[q, j] - mean) / sd_p
-            if q < n_bands and pw[q, 0] >= 0:
-                a, b = la[q], lb[q]
-                fap[o * n_bands + q] = _fap_baluev(pw[q, 0], fmax, tr, w, a, b)
+                _track(state, pw, fr, n_bands, j, k, mb / chi0_sum, df)
+        _finish(
+            o,
+            n_bands,
+            nf,
+            k1,
+            df,
+            state,
+            pw,
+            fr,
+            yy,
+            chi0,
+            tr,
+            w,
+            la,
+            lb,
+            k1 * df,
+            peak_f,
+            peak_p,
+            peak_snr,
+            fap,
+            mb_f,
+            mb_p,
+        )
 
 
 @numba.njit(cache=True, nogil=True)
@@ -402,32 +635,108 @@ def _folded_kernel(t, m, err, seg, period, out):
             out[sgm, 9] = (phi[2] - 3.0 * phi[0]) % two_pi
 
 
-def periodogram_peaks(batch, *, n_peaks, min_period, max_period, oversampling):
-    """Peaks of every (object, band) segment and the multi-band peaks."""
-    n_seg = batch.n_segments
+_FFT_OVERSAMPLING = 10
+_FFT_BLOCK = 1 << 22
+
+
+def _fft_size(k1: np.ndarray) -> np.ndarray:
+    """Smallest 2^a or 3 * 2^b holding 10x the highest grid index."""
+    need = np.maximum(_FFT_OVERSAMPLING * (k1 + 1), 16).astype(float)
+    pow2 = 2.0 ** np.ceil(np.log2(need))
+    three = 3.0 * 2.0 ** np.ceil(np.log2(need / 3.0))
+    return np.minimum(pow2, three).astype(np.int64)
+
+
+def periodogram_peaks(
+    batch,
+    *,
+    n_peaks,
+    min_period,
+    max_period,
+    oversampling,
+    method="auto",
+    grid=None,
+):
+    """Peaks of every (object, band) segment and the multi-band peaks.
+
+    ``method``: "direct" (exact sums, cost ~ n_points x n_frequencies),
+    "fft" (Press & Rybicki extirpolation on an FFT grid 10x finer than the
+    highest frequency, two FFTs, cost ~ n_fft log n_fft, as astropy's and
+    light-curve's fast methods) or
+    "auto" (whichever is cheaper for each object). ``grid = (df, k0, k1)``
+    imposes the frequencies ``k df, k0 <= k <= k1`` on every object.
+    """
+    n_seg, n_obj, n_bands = batch.n_segments, batch.n_objects, batch.n_bands
     peak_f = np.full((n_seg, n_peaks), np.nan)
     peak_p = np.full((n_seg, n_peaks), np.nan)
     peak_snr = np.full((n_seg, n_peaks), np.nan)
     fap = np.full(n_seg, np.nan)
-    mb_f = np.full((batch.n_objects, n_peaks), np.nan)
-    mb_p = np.full((batch.n_objects, n_peaks), np.nan)
-    _kernel(
+    mb_f = np.full((n_obj, n_peaks), np.nan)
+    mb_p = np.full((n_obj, n_peaks), np.nan)
+    fixed = np.zeros(3) if grid is None else np.asarray(grid, dtype=float)
+    t0, df, k0, k1 = _grids(
         batch.t,
-        batch.m,
-        batch.err,
         batch.offsets,
-        batch.n_objects,
-        batch.n_bands,
+        n_obj,
+        n_bands,
         float(min_period),
         float(max_period) if max_period is not None else -1.0,
         float(oversampling),
-        peak_f,
-        peak_p,
-        peak_snr,
-        fap,
-        mb_f,
-        mb_p,
+        fixed,
     )
+    active = np.flatnonzero(k1 >= k0)
+    if active.shape[0] == 0:
+        return peak_f, peak_p, peak_snr, fap, mb_f, mb_p
+    seg = batch.offsets
+    npts = (seg[(active + 1) * n_bands] - seg[active * n_bands]).astype(float)
+    nf = (k1[active] - k0[active] + 1).astype(float)
+    n_fft = _fft_size(k1[active])
+    if method == "direct":
+        use_fft = np.zeros(active.shape[0], dtype=bool)
+    elif method == "fft":
+        use_fft = np.ones(active.shape[0], dtype=bool)
+    else:
+        cost_direct = npts * nf
+        cost_fft = n_fft * np.log2(n_fft) + 20.0 * npts
+        use_fft = cost_direct > cost_fft
+    outs = (peak_f, peak_p, peak_snr, fap, mb_f, mb_p)
+    direct = active[~use_fft]
+    if direct.shape[0]:
+        _direct_kernel(
+            batch.t, batch.m, batch.err, seg, direct, n_bands, t0, df, k0, k1, *outs
+        )
+    fft_objs, fft_sizes = active[use_fft], n_fft[use_fft]
+    for size in np.unique(fft_sizes):
+        group = fft_objs[fft_sizes == size]
+        per_block = max(1, _FFT_BLOCK // (int(size) * n_bands))
+        for lo in range(0, group.shape[0], per_block):
+            objs = group[lo : lo + per_block]
+            rows = objs.shape[0] * n_bands
+            g_wy = np.zeros((rows, int(size)))
+            g_w = np.zeros((rows, int(size)))
+            _fill_grids(
+                batch.t, batch.m, batch.err, seg, objs, n_bands, t0, df, g_wy, g_w
+            )
+            kmax = int(k1[objs].max()) + 1
+            f_wy = np.fft.rfft(g_wy, axis=1)[:, :kmax]
+            del g_wy
+            f_w = np.fft.rfft(g_w, axis=1)[:, : 2 * kmax]
+            del g_w
+            _fft_post(
+                batch.t,
+                batch.m,
+                batch.err,
+                seg,
+                objs,
+                n_bands,
+                t0,
+                df,
+                k0,
+                k1,
+                f_wy,
+                f_w,
+                *outs,
+            )
     return peak_f, peak_p, peak_snr, fap, mb_f, mb_p
 
 

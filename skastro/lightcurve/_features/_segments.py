@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
+
+
+@numba.njit(cache=True, nogil=True)
+def is_sorted(obj, band, t, m) -> bool:
+    """Whether points are sorted by (object, band, time, magnitude)."""
+    for i in range(1, t.shape[0]):
+        if obj[i] != obj[i - 1]:
+            continue
+        if band[i] != band[i - 1]:
+            if band[i] < band[i - 1]:
+                return False
+            continue
+        if t[i] < t[i - 1] or (t[i] == t[i - 1] and m[i] < m[i - 1]):
+            return False
+    return True
 
 
 def segment_lengths(offsets: np.ndarray) -> np.ndarray:
@@ -24,14 +40,14 @@ def segment_sort(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """
     values = np.asarray(values, dtype=float)
     lengths = np.diff(offsets)
-    out = values.copy()
     if lengths.shape[0] == 0 or values.shape[0] == 0:
-        return out
+        return values.copy()
     if np.all(lengths == lengths[0]):
         k = int(lengths[0])
         if k > 1:
-            out = np.sort(values.reshape(-1, k), axis=1).ravel()
-        return out
+            return np.sort(values.reshape(-1, k), axis=1).ravel()
+        return values.copy()
+    out = values.copy()
     long = np.flatnonzero(lengths > 1)
     if long.shape[0] == 0:
         return out
