@@ -42,6 +42,35 @@ CHECK_PARAMS: dict[str, dict] = {
     },
     "GMMBayesClassifier": {"random_state": 0},
     # --- neural ---
+    # tiny nets, few epochs, one batch per epoch, all data used for training,
+    # Keras in eager mode: a new model traces no graph, which is most of the
+    # cost of the checks' ~100 small fits per estimator
+    "KerasMLPClassifier": {
+        "hidden_layer_sizes": (16,),
+        "epochs": 5,
+        "batch_size": 512,
+        "learning_rate": 0.05,
+        "validation_fraction": 0.0,
+        "routed_params": {"compile__run_eagerly": True},
+    },
+    "CNNClassifier": {
+        "conv_filters": (4,),
+        "dense_units": (16,),
+        "dropout": 0.0,
+        "epochs": 5,
+        "batch_size": 512,
+        "learning_rate": 0.05,
+        "validation_fraction": 0.0,
+        "routed_params": {"compile__run_eagerly": True},
+    },
+    "Autoencoder": {
+        "encoder_units": (8, 2),
+        "epochs": 5,
+        "batch_size": 512,
+        "learning_rate": 0.02,
+        "validation_fraction": 0.0,
+        "routed_params": {"compile__run_eagerly": True},
+    },
 }
 
 # ensemble: why HierarchicalClassifier's forests fail the weight equivalence
