@@ -62,6 +62,11 @@ class Row:
 class DataUnavailableError(RuntimeError):
     """A data set is neither in the cache nor downloadable."""
 
+    def __init__(self, name: str, reason: str):
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
 
 def _leaves(taxonomy) -> list[str]:
     if isinstance(taxonomy, dict):
@@ -77,7 +82,7 @@ def _load(name: str, loader: Callable, data_home):
     try:
         return loader(data_home=data_home)
     except OSError as exc:  # urllib's URLError and HTTPError are OSErrors
-        raise DataUnavailableError(f"{name}: {exc}") from exc
+        raise DataUnavailableError(name, str(exc)) from exc
 
 
 def load_data(data_home=None) -> dict:
@@ -391,10 +396,11 @@ def _unavailable_message(exc: DataUnavailableError, data_home) -> str:
 
     home = get_data_home(data_home)
     return (
-        f"skastro demo: the data set {exc} could not be found in the cache "
-        f"{home} nor downloaded from its origin. The demo runs on real survey "
+        f"skastro demo: the data set '{exc.name}' could not be found in the "
+        f"cache {home} nor downloaded from its origin ({exc.reason}). The demo "
+        "runs on real survey "
         "data and cannot continue without it. Connect to the internet and run "
-        "the demo again (the data sets are downloaded once, about 12 MB), or "
+        "the demo again (the data sets are downloaded once, about 10 MB), or "
         "point --data-home or the SKASTRO_DATA environment variable at a "
         "folder that already holds them (the layout is "
         "<data_home>/<data set folder>/<file>, as in ../shared/data), or set "
