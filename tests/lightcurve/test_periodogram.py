@@ -1,0 +1,194 @@
+"""Periodogram, multi-band period and folded features against references."""
+
+import light_curve as lc
+import numpy as np
+import pytest
+from astropy.timeseries import LombScargle
+from astropy.timeseries.periodograms.lombscargle._statistics import fap_baluev
+
+from skastro.lightcurve import LightCurveFeatures
+from skastro.lightcurve._features._batch import SegmentBatch
+from skastro.lightcurve._features._periodogram import periodogram_peaks
+from skastro.lightcurve._features._reference import reference_fourier, reference_power
+
+
+def _periodic(seed, n_objects=6, n=60, span=200.0):
+    rng = np.random.default_rng(seed)
+    curves, periods = [], []
+    for _ in range(n_objects):
+        t = np.sort(rng.uniform(0, span, n))
+        p = np.exp(rng.uniform(np.log(0.5), np.log(30)))
+        e = rng.uniform(0.02, 0.2, n)
+        m = 15 + 0.4 * np.sin(2 * np.pi * t / p) + 0.1 * np.sin(4 * np.pi * t / p)
+        curves.append(np.column_stack([t, m + rng.normal(0, 1, n) * e, e]))
+        periods.append(p)
+    return curves, np.array(periods)
+
+
+def _batch(curves):
+    t, m, e = (np.concatenate([c[:, j] for c in curves]) for j in range(3))
+    offsets = np.concatenate([[0], np.cumsum([len(c) for c in curves])])
+    return SegmentBatch(t, m, e, offsets, n_objects=len(curves), n_bands=1)
+
+
+def _local_maxima(p):
+    inner = (p[1:-1] > p[:-2]) & (p[1:-1] >= p[2:])
+    idx = np.flatnonzero(inner) + 1
+    if p[0] >= p[1]:
+        idx = np.r_[0, idx]
+    if p[-1] > p[-2]:
+        idx = np.r_[idx, p.size - 1]
+    return idx[np.argsort(-p[idx], kind="stable")]
+
+
+@pytest.mark.parametrize(("method", "rtol"), [("direct", 1e-9), ("fft", 1e-3)])
+def test_peaks_match_reference_power(method, rtol):
+    curves, _ = _periodic(0, n_objects=3, span=100.0)
+    peak_f, peak_p, peak_snr, fap, _, _ = periodogram_peaks(
+        _batch(curves),
+        n_peaks=3,
+        min_period=0.4,
+        max_period=None,
+        oversampling=3,
+        method=method,
+    )
+    for i, c in enumerate(curves):
+        t, m, e = c.T
+        df = 1 / (3 * (t.max() - t.min()))
+        freqs = df * np.arange(1, int(np.floor(1 / (0.4 * df) + 1e-9)) + 1)
+        power = reference_power(t, m, e, freqs)
+        top = _local_maxima(power)[:3]
+        np.testing.assert_allclose(peak_p[i], power[top], rtol=rtol)
+        # refined periods lie within half a grid step of the grid peak
+        assert np.all(np.abs(1 / peak_f[i] - freqs[top]) <= 0.5 * df + 1e-12)
+        snr = (power[top] - power.mean()) / power.std()
+        np.testing.assert_allclose(peak_snr[i], snr, rtol=10 * rtol)
+        # Baluev (2008) false-alarm probability as astropy computes it
+        expected = fap_baluev(power[top[0]], freqs[-1], t, m, e)
+        np.testing.assert_allclose(fap[i], expected, rtol=1e-6 if rtol < 1e-6 else 1e-2)
+
+
+def test_power_matches_astropy():
+    curves, _ = _periodic(1, n_objects=3)
+    _, peak_p, _, _, _, _ = periodogram_peaks(
+        _batch(curves), n_peaks=1, min_period=0.4, max_period=50.0, oversampling=5
+    )
+    for i, c in enumerate(curves):
+        t, m, e = c.T
+        df = 1 / (5 * (t.max() - t.min()))
+        k = np.arange(int(np.ceil(1 / (50 * df) - 1e-9)), int(1 / (0.4 * df)) + 1)
+        power = LombScargle(t, m, e).power(k * df, method="cython")
+        assert peak_p[i, 0] == pytest.approx(power.max(), rel=1e-6)
+
+
+def test_period_matches_light_curve_on_the_same_grid():
+    curves, periods = _periodic(2, n_objects=8, n=80)
+    k1 = 2**14
+    df = 2.0 / k1  # grid up to 2 cycles per day
+    peak_f, _, peak_snr, _, _, _ = periodogram_peaks(
+        _batch(curves),
+        n_peaks=1,
+        min_period=0.4,
+        max_period=None,
+        oversampling=5,
+        grid=(df, 1, k1),
+    )
+    pg = lc.Periodogram(peaks=1, freqs=np.linspace(0, 2 * np.pi * k1 * df, k1 + 1))
+    for i, c in enumerate(curves):
+        t, m, e = (np.ascontiguousarray(v) for v in c.T)
+        lc_period, lc_snr = pg(t, m, e)
+        # light-curve's periodogram ignores the errors (unit weights) and its
+        # fast mode is approximate: the best frequencies agree to within a
+        # quarter of the peak width 1 / T (T = time span), not the grid step
+        f_ours, f_lc = 1 / peak_f[i, 0], 1 / lc_period
+        width = 1 / (t.max() - t.min())
+        assert abs(f_ours - f_lc) <= 0.25 * width, (i, peak_f[i, 0], lc_period)
+        assert abs(f_ours - 1 / periods[i]) <= 0.25 * width
+
+
+def test_folded_features_match_reference():
+    curves, _ = _periodic(3, n_objects=4)
+    lcf = LightCurveFeatures(
+        features=["period_0", "psi_cs", "psi_eta", "fourier_amplitude_1",
+                  "fourier_amplitude_2", "fourier_amplitude_3", "fourier_amplitude_4",
+                  "fourier_r21", "fourier_r31", "fourier_phi21", "fourier_phi31"],
+        min_period=0.4,
+    )  # fmt: skip
+    X = lcf.fit_transform(curves)
+    names = list(lcf.get_feature_names_out())
+    for i, c in enumerate(curves):
+        ref = reference_fourier(*c.T, period=X[i, 0])
+        for j, name in enumerate(names[1:], start=1):
+            assert X[i, j] == pytest.approx(ref[name], rel=1e-7, abs=1e-10), name
+
+
+def test_fourier_recovers_harmonics():
+    t = np.linspace(0, 40, 200)
+    p = 2.0
+    m = 10 + 0.5 * np.sin(2 * np.pi * t / p) + 0.2 * np.sin(4 * np.pi * t / p + 1.0)
+    lcf = LightCurveFeatures(
+        features=["period_0", "fourier_amplitude_1", "fourier_r21", "fourier_phi21"],
+        min_period=0.5,
+    )
+    period, a1, r21, phi21 = lcf.fit_transform([np.column_stack([t, m])])[0]
+    assert period == pytest.approx(2.0, rel=1e-3)
+    assert a1 == pytest.approx(0.5, rel=1e-2)
+    assert r21 == pytest.approx(0.4, rel=1e-2)
+    # phi21 = phi2 - 2 phi1 = 1.0 - 0 for sines starting at phase 0
+    assert phi21 == pytest.approx(1.0, abs=2e-2)
+
+
+def test_multiband_power_is_chi2_weighted_sum():
+    rng = np.random.default_rng(4)
+    n = 50
+    t = np.sort(rng.uniform(0, 100, 2 * n))
+    band = rng.integers(0, 2, 2 * n)
+    e = rng.uniform(0.05, 0.2, 2 * n)
+    m = 15 + band * 0.5 + (0.3 + 0.2 * band) * np.sin(2 * np.pi * t / 3.3)
+    m = m + rng.normal(0, 1, 2 * n) * e
+    curve = np.column_stack([t, m, e, band])
+    lcf = LightCurveFeatures(
+        features=["period_multiband"], n_peaks=1, min_period=1.0, oversampling=4
+    )
+    period, power = lcf.fit_transform([curve])[0]
+    df = 1 / (4 * (t.max() - t.min()))
+    freqs = df * np.arange(1, int(1 / df) + 1)
+    num, den = 0.0, 0.0
+    for b in (0, 1):
+        sel = band == b
+        w = 1 / e[sel] ** 2
+        chi0 = np.sum(w * (m[sel] - np.sum(w * m[sel]) / w.sum()) ** 2)
+        num = num + chi0 * reference_power(t[sel], m[sel], e[sel], freqs)
+        den += chi0
+    mb = num / den
+    assert power == pytest.approx(mb.max(), rel=1e-6)
+    assert abs(1 / period - freqs[mb.argmax()]) <= 0.5 * df
+    assert period == pytest.approx(3.3, rel=5e-3)
+
+
+def test_period_recovery_on_make_light_curves():
+    from skastro.datasets import make_light_curves
+
+    lcs = make_light_curves(
+        120, classes=("periodic",), bands=("r",), n_points=(20, 200), random_state=0
+    )
+    X = [c[:, :3] for c in lcs.data]
+    period = LightCurveFeatures(features=["period_0"]).fit_transform(X)[:, 0]
+    recovered = np.abs(period / lcs.periods - 1) < 0.01
+    assert recovered.mean() >= 0.95, recovered.mean()
+
+
+def test_multiband_period_recovery_on_make_light_curves():
+    from skastro.datasets import make_light_curves
+
+    lcs = make_light_curves(
+        60, classes=("periodic",), bands=("g", "r"), n_points=(20, 200), random_state=1
+    )
+    lcf = LightCurveFeatures(features=["period_multiband"], n_peaks=1)
+    period = lcf.fit_transform(lcs.data)[:, 0]
+    assert lcf.get_feature_names_out().tolist() == [
+        "period_multiband_0",
+        "period_multiband_0_power",
+    ]
+    recovered = np.abs(period / lcs.periods - 1) < 0.01
+    assert recovered.mean() >= 0.95, recovered.mean()
