@@ -151,7 +151,7 @@ class _Tree:
 
     @staticmethod
     def _check_against_classes(leaves, classes):
-        class_list = list(classes)
+        class_list = np.asarray(classes).tolist()
         classes_set = set(class_list)
         leaf_set = set(leaves)
         missing = [c for c in class_list if c not in leaf_set]
@@ -177,13 +177,19 @@ class _Tree:
         return [i for i, c in enumerate(self.children) if len(c) >= 2]
 
     def levels(self):
-        """Node indices per level; leaves shallower than a level are carried."""
-        max_depth = int(self.depth.max())
-        out = []
-        for d in range(1, max_depth + 1):
-            keep = (self.depth == d) | (self.is_leaf & (self.depth < d))
-            out.append(np.flatnonzero(keep))
-        return out
+        """Node indices per level, in depth-first order of the taxonomy;
+        leaves shallower than a level are carried down to it."""
+        order, stack = [], [0]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            stack.extend(reversed(self.children[node]))
+        order = np.asarray(order)
+        depth, is_leaf = self.depth[order], self.is_leaf[order]
+        return [
+            order[(depth == d) | (is_leaf & (depth < d))]
+            for d in range(1, int(self.depth.max()) + 1)
+        ]
 
 
 def _route(estimator, param, value, what):

@@ -1,0 +1,429 @@
+"""Tests for skastro.ensemble.HierarchicalClassifier."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.ensemble import BalancedRandomForestClassifier
+from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import Pipeline as ImbPipeline
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss, recall_score
+from sklearn.model_selection import (
+    GridSearchCV,
+    StratifiedKFold,
+    TunedThresholdClassifierCV,
+    train_test_split,
+)
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+
+from skastro.ensemble import HierarchicalClassifier
+
+TAXONOMY = {"point": ["STAR", "QSO"], "extended": ["GALAXY"]}
+
+
+def _three_blobs(n=(60, 60, 20), seed=0):
+    """STAR near (0, 0), GALAXY near (3, 3), a rarer QSO near (3, -3)."""
+    rng = np.random.RandomState(seed)
+    X = np.r_[
+        rng.normal((0, 0), 1, (n[0], 2)),
+        rng.normal((3, 3), 1, (n[1], 2)),
+        rng.normal((3, -3), 1, (n[2], 2)),
+    ]
+    y = np.array(["STAR"] * n[0] + ["GALAXY"] * n[1] + ["QSO"] * n[2])
+    return X, y
+
+
+def _nested(seed=0, n=40):
+    """Six classes on a 2-level grid of blob centres (3 levels of taxonomy)."""
+    rng = np.random.RandomState(seed)
+    centres = {
+        "RRL": (0, 0),
+        "CEP": (0, 4),
+        "MIRA": (4, 0),
+        "EA": (10, 10),
+        "EW": (10, 14),
+        "FLARE": (-10, 10),
+    }
+    X = np.concatenate([rng.normal(c, 1, (n, 2)) for c in centres.values()])
+    y = np.repeat(list(centres), n)
+    taxonomy = {
+        "periodic": {
+            "pulsating": {"short": ["RRL", "CEP"], "long": ["MIRA"]},
+            "eclipsing": ["EA", "EW"],
+        },
+        "eruptive": ["FLARE"],
+    }
+    return X, y, taxonomy
+
+
+# --------------------------------------------------------------------------
+# probabilities
+# --------------------------------------------------------------------------
+
+
+def test_probability_is_product_down_the_tree():
+    # independent check: fit the two node classifiers by hand and multiply
+    X, y = _three_blobs()
+    clf = HierarchicalClassifier(TAXONOMY, LogisticRegression()).fit(X, y)
+
+    point = np.isin(y, ["STAR", "QSO"])
+    root = LogisticRegression().fit(X, point)  # True = point source
+    stars = LogisticRegression().fit(X[point], y[point] == "QSO")
+    p_point = root.predict_proba(X)[:, 1]
+    p_qso_given_point = stars.predict_proba(X)[:, 1]
+    expected = np.column_stack(
+        [
+            1 - p_point,  # GALAXY
+            p_point * p_qso_given_point,  # QSO
+            p_point * (1 - p_qso_given_point),  # STAR
+        ]
+    )
+    assert list(clf.classes_) == ["GALAXY", "QSO", "STAR"]
+    np.testing.assert_allclose(clf.predict_proba(X), expected, rtol=1e-6)
+    np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0)
+    assert np.array_equal(clf.predict(X), clf.classes_[expected.argmax(axis=1)])
+    # the one-child node "extended" fits nothing: P(GALAXY | extended) = 1
+    assert sorted(clf.estimators_) == ["point", "root"]
+    np.testing.assert_allclose(
+        clf.predict_log_proba(X), np.log(expected), rtol=1e-6, atol=1e-12
+    )
+
+
+def test_flat_taxonomy_is_the_bare_estimator():
+    X, y = _three_blobs()
+    forest = BalancedRandomForestClassifier(
+        n_estimators=15,
+        sampling_strategy="all",
+        replacement=True,
+        bootstrap=False,
+        random_state=3,
+    )
+    # random_state=None leaves the estimator's own seed alone
+    clf = HierarchicalClassifier(estimator=forest).fit(X, y)
+    bare = forest.fit(X, y)
+    assert list(clf.estimators_) == ["root"]
+    assert np.array_equal(clf.classes_, bare.classes_)
+    np.testing.assert_array_equal(clf.predict_proba(X), bare.predict_proba(X))
+    assert [lvl.tolist() for lvl in clf.levels_] == [sorted(set(y))]
+
+
+def test_nested_taxonomy_levels():
+    X, y, taxonomy = _nested()
+    X_test, y_test, _ = _nested(seed=1)
+    clf = HierarchicalClassifier(
+        taxonomy, LogisticRegression(), class_weight="balanced"
+    ).fit(X, y)
+    assert set(clf.estimators_) == {
+        "root",
+        "periodic",
+        "pulsating",
+        "short",
+        "eclipsing",
+    }
+    assert clf.children_["pulsating"] == ["short", "long"]
+    assert [lvl.tolist() for lvl in clf.levels_] == [
+        ["periodic", "eruptive"],
+        ["pulsating", "eclipsing", "FLARE"],
+        ["short", "long", "EA", "EW", "FLARE"],
+        ["RRL", "CEP", "MIRA", "EA", "EW", "FLARE"],
+    ]
+    levels = clf.predict_proba_levels(X_test)
+    proba = clf.predict_proba(X_test)
+    for lvl, names in zip(levels, clf.levels_):
+        assert lvl.shape == (len(X_test), len(names))
+        np.testing.assert_allclose(lvl.sum(axis=1), 1.0)
+    # a parent's probability is the sum over its leaves
+    col = {c: proba[:, i] for i, c in enumerate(clf.classes_)}
+    np.testing.assert_allclose(
+        levels[0][:, 0], col["RRL"] + col["CEP"] + col["MIRA"] + col["EA"] + col["EW"]
+    )
+    np.testing.assert_allclose(levels[1][:, 1], col["EA"] + col["EW"])
+    np.testing.assert_allclose(levels[2][:, 0], col["RRL"] + col["CEP"])
+    last = {n: levels[-1][:, i] for i, n in enumerate(clf.levels_[-1])}
+    for c in clf.classes_:
+        np.testing.assert_allclose(last[c], col[c])
+    # well separated blobs: the tree recovers the classes
+    assert np.mean(clf.predict(X_test) == y_test) > 0.95
+
+
+def test_integer_labels_and_leaf_named_like_node():
+    X, y = _three_blobs()
+    y_int = np.select([y == "GALAXY", y == "QSO"], [0, 1], 2)
+    clf = HierarchicalClassifier({"point": [2, 1], 0: [0]}, LogisticRegression()).fit(
+        X, y_int
+    )
+    # {0: [0]}: a node whose single child has its own name is the leaf itself
+    assert [lvl.tolist() for lvl in clf.levels_] == [["point", 0], [2, 1, 0]]
+    assert clf.classes_.tolist() == [0, 1, 2]
+    assert np.mean(clf.predict(X) == y_int) > 0.9
+
+
+# --------------------------------------------------------------------------
+# errors
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "taxonomy, error, match",
+    [
+        (
+            {"point": ["STAR"], "extended": ["GALAXY"]},
+            ValueError,
+            r"\['QSO'\].*missing",
+        ),
+        (
+            {"point": ["STAR", "QSO", "WD"], "extended": ["GALAXY"]},
+            ValueError,
+            r"\['WD'\] are absent from y",
+        ),
+        (
+            {"point": ["STAR", "QSO"], "extended": ["GALAXY", "QSO"]},
+            ValueError,
+            r"class 'QSO' appears twice.*'point'.*'extended'",
+        ),
+        ({"root": ["STAR", "QSO"], "x": ["GALAXY"]}, ValueError, "reserved"),
+        (
+            {"STAR": ["STAR", "QSO"], "x": ["GALAXY"]},
+            ValueError,
+            "'STAR' is both a node and a leaf",
+        ),
+        ({"point": [], "x": ["GALAXY"]}, ValueError, "node 'point' has an empty"),
+        ({"point": {}, "x": ["GALAXY"]}, ValueError, "node 'point' has an empty"),
+        ({}, ValueError, "empty dict"),
+        ({"point": "STAR", "x": ["GALAXY"]}, TypeError, "node 'point' maps to str"),
+        (
+            {"point": ["STAR", ["QSO"]], "x": ["GALAXY"]},
+            TypeError,
+            r"lists \['QSO'\] among its leaves",
+        ),
+    ],
+)
+def test_bad_taxonomy(taxonomy, error, match):
+    X, y = _three_blobs()
+    with pytest.raises(error, match=match):
+        HierarchicalClassifier(taxonomy, LogisticRegression()).fit(X, y)
+
+
+def test_one_class_rejected():
+    X, _ = _three_blobs()
+    with pytest.raises(ValueError, match=r"one class only, \['STAR'\]"):
+        HierarchicalClassifier(estimator=LogisticRegression()).fit(X, ["STAR"] * len(X))
+
+
+def test_estimator_without_predict_proba_rejected():
+    from sklearn.svm import SVC
+
+    X, y = _three_blobs()
+    with pytest.raises(ValueError, match="predict_proba"):
+        HierarchicalClassifier(estimator=SVC()).fit(X, y)
+
+
+# --------------------------------------------------------------------------
+# class_weight, sample_weight, random_state, n_jobs
+# --------------------------------------------------------------------------
+
+
+def test_class_weight_passes_through():
+    X, y = _three_blobs()
+    clf = HierarchicalClassifier(
+        TAXONOMY, LogisticRegression(), class_weight="balanced"
+    ).fit(X, y)
+    assert all(e.class_weight == "balanced" for e in clf.estimators_.values())
+    # a Pipeline gets it on its final step
+    pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    clf = HierarchicalClassifier(TAXONOMY, pipe, class_weight="balanced").fit(X, y)
+    assert clf.estimators_["root"][-1].class_weight == "balanced"
+
+
+def test_class_weight_dict_per_node():
+    X, y = _three_blobs()
+    clf = HierarchicalClassifier(
+        TAXONOMY, LogisticRegression(), class_weight={"QSO": 5.0, "extended": 2.0}
+    ).fit(X, y)
+    # children of root: point (absent: 1), extended (2); of point: STAR, QSO
+    assert clf.estimators_["root"].class_weight == {0: 1.0, 1: 2.0}
+    assert clf.estimators_["point"].class_weight == {0: 1.0, 1: 5.0}
+    # a huge weight on a rare class, scattered at random, makes it win widely
+    X_noisy = np.random.RandomState(1).normal(0, 3, (200, 2))
+    y_noisy = np.where(X_noisy[:, 0] > 0, "A", "B")
+    y_noisy[:10] = "C"
+    plain = HierarchicalClassifier(estimator=LogisticRegression())
+    heavy = HierarchicalClassifier(
+        estimator=LogisticRegression(), class_weight={"C": 1000.0}
+    )
+    assert np.mean(plain.fit(X_noisy, y_noisy).predict(X_noisy) == "C") < 0.05
+    assert np.mean(heavy.fit(X_noisy, y_noisy).predict(X_noisy) == "C") > 0.5
+
+
+def test_class_weight_errors():
+    X, y = _three_blobs()
+    with pytest.raises(ValueError, match=r"keys \['WD'\].*neither classes"):
+        HierarchicalClassifier(
+            TAXONOMY, LogisticRegression(), class_weight={"WD": 2.0}
+        ).fit(X, y)
+    with pytest.raises(ValueError, match="KNeighborsClassifier has no 'class_weight'"):
+        HierarchicalClassifier(
+            TAXONOMY, KNeighborsClassifier(), class_weight="balanced"
+        ).fit(X, y)
+
+
+def test_sample_weight_zero_equals_dropping_rows():
+    X, y = _three_blobs()
+    keep = np.ones(len(y), bool)
+    keep[::7] = False
+    lr = LogisticRegression(tol=1e-10, max_iter=1000)
+    weighted = HierarchicalClassifier(TAXONOMY, lr).fit(
+        X, y, sample_weight=keep.astype(float)
+    )
+    dropped = HierarchicalClassifier(TAXONOMY, lr).fit(X[keep], y[keep])
+    np.testing.assert_allclose(
+        weighted.predict_proba(X), dropped.predict_proba(X), atol=1e-5
+    )
+    # through a Pipeline, routed to its final step
+    pipe = Pipeline([("scale", StandardScaler()), ("lr", lr)])
+    clf = HierarchicalClassifier(TAXONOMY, pipe).fit(X, y, sample_weight=keep * 1.0)
+    assert clf.predict_proba(X).shape == (len(y), 3)
+
+
+def test_sample_weight_unsupported():
+    X, y = _three_blobs()
+    with pytest.raises(TypeError, match="KNeighborsClassifier does not accept"):
+        HierarchicalClassifier(TAXONOMY, KNeighborsClassifier()).fit(
+            X, y, sample_weight=np.ones(len(y))
+        )
+
+
+def test_random_state_and_n_jobs():
+    X, y, taxonomy = _nested()
+    tree = DecisionTreeClassifier(max_features=1)
+    a = HierarchicalClassifier(taxonomy, tree, random_state=0).fit(X, y)
+    b = HierarchicalClassifier(taxonomy, tree, random_state=0, n_jobs=2).fit(X, y)
+    c = HierarchicalClassifier(taxonomy, tree, random_state=1).fit(X, y)
+    seeds_a = [e.random_state for e in a.estimators_.values()]
+    assert len(set(seeds_a)) == len(seeds_a)  # a different seed per node
+    assert seeds_a == [e.random_state for e in b.estimators_.values()]
+    assert seeds_a != [e.random_state for e in c.estimators_.values()]
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+
+
+def test_default_estimator_is_pinned():
+    X, y = _three_blobs()
+    clf = HierarchicalClassifier(random_state=0).fit(X, y)
+    forest = clf.estimators_["root"]
+    assert isinstance(forest, BalancedRandomForestClassifier)
+    params = forest.get_params()
+    assert params["n_estimators"] == 100
+    assert params["sampling_strategy"] == "all"
+    assert params["replacement"] is True
+    assert params["bootstrap"] is False
+    assert isinstance(params["random_state"], int)
+
+
+# --------------------------------------------------------------------------
+# data containers and persistence
+# --------------------------------------------------------------------------
+
+
+def test_dataframe_and_pickle():
+    X, y = _three_blobs()
+    frame = pd.DataFrame(X, columns=["u_g", "g_r"])
+    clf = HierarchicalClassifier(TAXONOMY, LogisticRegression()).fit(frame, y)
+    assert clf.feature_names_in_.tolist() == ["u_g", "g_r"]
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.predict_proba(frame), clf.predict_proba(frame))
+
+
+# --------------------------------------------------------------------------
+# composition with sklearn and imblearn
+# --------------------------------------------------------------------------
+
+
+def _small_forest(**kwargs):
+    return BalancedRandomForestClassifier(
+        n_estimators=10,
+        sampling_strategy="all",
+        replacement=True,
+        bootstrap=False,
+        **kwargs,
+    )
+
+
+def test_inside_sklearn_pipeline():
+    X, y = _three_blobs()
+    pipe = make_pipeline(
+        StandardScaler(),
+        HierarchicalClassifier(TAXONOMY, _small_forest(), random_state=0),
+    ).fit(X, y)
+    assert np.mean(pipe.predict(X) == y) > 0.9
+    assert pipe.predict_proba(X).shape == (len(y), 3)
+
+
+def test_imblearn_pipeline_smote_before_and_as_node_estimator():
+    X, y = _three_blobs(n=(80, 80, 12))
+    outer = ImbPipeline(
+        [
+            ("smote", SMOTE(k_neighbors=3, random_state=0)),
+            ("clf", HierarchicalClassifier(TAXONOMY, LogisticRegression())),
+        ]
+    ).fit(X, y)
+    assert np.mean(outer.predict(X) == y) > 0.9
+    # a sampler + classifier pipeline as the per-node estimator
+    node = ImbPipeline([("smote", SMOTE(k_neighbors=3)), ("lr", LogisticRegression())])
+    clf = HierarchicalClassifier(
+        TAXONOMY, node, class_weight="balanced", random_state=0
+    ).fit(X, y)
+    assert isinstance(clf.estimators_["point"], ImbPipeline)
+    assert isinstance(clf.estimators_["point"][0].random_state, int)
+    assert recall_score(y, clf.predict(X), labels=["QSO"], average=None)[0] > 0.9
+
+
+def test_grid_search_over_nested_parameter():
+    X, y = _three_blobs()
+    search = GridSearchCV(
+        HierarchicalClassifier(TAXONOMY, _small_forest(), random_state=0),
+        {"estimator__max_depth": [1, 4]},
+        cv=StratifiedKFold(3, shuffle=True, random_state=0),
+        scoring="f1_macro",
+    ).fit(X, y)
+    assert search.best_params_["estimator__max_depth"] in (1, 4)
+    depths = {e.max_depth for e in search.best_estimator_.estimators_.values()}
+    assert depths == {search.best_params_["estimator__max_depth"]}
+    assert {e.max_depth for e in search.best_estimator_.estimators_["root"]} == depths
+
+
+def test_tuned_threshold_for_a_rare_binary_class():
+    rng = np.random.RandomState(0)
+    X = np.r_[rng.normal(0, 1, (500, 2)), rng.normal(1.5, 1, (25, 2))]
+    y = np.r_[np.zeros(500, int), np.ones(25, int)]
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, stratify=y, random_state=0)
+    base = HierarchicalClassifier(estimator=LogisticRegression())
+    tuned = TunedThresholdClassifierCV(
+        base, scoring="balanced_accuracy", cv=5, random_state=0
+    ).fit(X_tr, y_tr)
+    assert 0 < tuned.best_threshold_ < 0.5
+    default = base.fit(X_tr, y_tr)
+    # a plain classifier at 0.5 misses the rare class; the tuned one finds it
+    assert recall_score(y_te, tuned.predict(X_te)) > recall_score(
+        y_te, default.predict(X_te)
+    )
+
+
+def test_calibrated_classifier():
+    # balanced forests over-predict the rare class; calibration fixes that
+    X, y = _three_blobs(n=(400, 400, 40), seed=2)
+    X_te, y_te = _three_blobs(n=(400, 400, 40), seed=3)
+    raw = HierarchicalClassifier(TAXONOMY, _small_forest(), random_state=0)
+    calibrated = CalibratedClassifierCV(raw, cv=3, method="sigmoid").fit(X, y)
+    raw.fit(X, y)
+    proba = calibrated.predict_proba(X_te)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert list(calibrated.classes_) == list(raw.classes_)
+    assert log_loss(y_te, proba, labels=raw.classes_) < log_loss(
+        y_te, raw.predict_proba(X_te), labels=raw.classes_
+    )
