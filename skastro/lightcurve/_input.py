@@ -468,10 +468,21 @@ def pack_sequence(X, bands, *, errors: str = "raise", start: int = 0):
             )
     else:
         band_idx = _band_indices(band_raw, bands, has_band, obj)
+        if len(bands) > 1 and not np.all(has_band):
+            no_band = np.flatnonzero(~has_band & (lengths > 0))
+            _reject(
+                bad,
+                no_band,
+                ids,
+                "has no band column but the transformer "
+                f"was fitted on bands {bands.tolist()}",
+                errors,
+            )
+            band_idx = np.where(has_band[obj], band_idx, 0)
         unknown = band_idx < 0
         if np.any(unknown):
             bad_objs = np.unique(obj[unknown])
-            first = band_raw[np.flatnonzero(unknown)[0]]
+            first = np.asarray(band_raw[np.flatnonzero(unknown)[0]]).item()
             _reject(
                 bad,
                 bad_objs,
@@ -489,7 +500,7 @@ def pack_sequence(X, bands, *, errors: str = "raise", start: int = 0):
     nonpos = finite & (err <= 0)
     if np.any(nonpos):
         bad_objs = np.unique(obj[nonpos])
-        first = err[np.flatnonzero(nonpos)[0]]
+        first = float(err[np.flatnonzero(nonpos)[0]])
         _reject(
             bad,
             bad_objs,

@@ -1,0 +1,196 @@
+"""Inputs: packing, from_long_table, LightCurveSequence, bad objects."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from astropy.table import Table
+from sklearn.model_selection import KFold, cross_val_score
+
+from skastro.lightcurve import LightCurveFeatures, LightCurveSequence, from_long_table
+
+
+def _long_table(seed=0, n_objects=12):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n_objects):
+        n = int(rng.integers(8, 30))
+        for _ in range(n):
+            rows.append(
+                {
+                    "oid": f"obj{i:02d}",
+                    "mjd": rng.uniform(58000, 58300),
+                    "mag": rng.normal(17 + (i % 3), 0.3),
+                    "magerr": rng.uniform(0.02, 0.1),
+                    "fid": int(rng.integers(1, 3)),
+                    "label": i % 2,
+                }
+            )
+    return pd.DataFrame(rows).sample(frac=1.0, random_state=seed)  # shuffled rows
+
+
+def test_from_long_table_groups_rows_by_id():
+    table = _long_table()
+    seq = from_long_table(
+        table, id="oid", time="mjd", mag="mag", err="magerr", band="fid"
+    )
+    assert len(seq) == 12 and seq.shape == (12,)
+    first_seen = list(dict.fromkeys(table["oid"]))
+    assert seq.ids.tolist() == first_seen
+    for i, oid in enumerate(seq.ids):
+        rows = table[table["oid"] == oid]
+        obj = seq[i]
+        # same observations, in the table's row order
+        np.testing.assert_array_equal(obj["time"], rows["mjd"].to_numpy())
+        np.testing.assert_array_equal(obj["band"], rows["fid"].to_numpy())
+
+
+def test_from_long_table_astropy_table_and_string_bands():
+    table = _long_table(1)
+    table["band"] = np.where(table["fid"] == 1, "g", "r")
+    seq_pd = from_long_table(table, id="oid", time="mjd", mag="mag", band="band")
+    seq_ap = from_long_table(
+        Table.from_pandas(table), id="oid", time="mjd", mag="mag", band="band"
+    )
+    lcf = LightCurveFeatures(features="fast").fit(seq_pd)
+    assert lcf.bands_.tolist() == ["g", "r"]
+    np.testing.assert_array_equal(lcf.transform(seq_pd), lcf.transform(seq_ap))
+    assert "color_g_r_mean" in lcf.get_feature_names_out()
+
+
+def test_from_long_table_missing_column():
+    with pytest.raises(ValueError, match="column 'flux'.*mag="):
+        from_long_table(_long_table(), id="oid", time="mjd", mag="flux")
+
+
+def test_sequence_indexing():
+    seq = from_long_table(_long_table(), id="oid", time="mjd", mag="mag")
+    sub = seq[np.array([3, 1])]
+    assert sub.ids.tolist() == [seq.ids[3], seq.ids[1]]
+    np.testing.assert_array_equal(sub[0]["mag"], seq[3]["mag"])
+    assert seq[2:5].ids.tolist() == seq.ids[2:5].tolist()
+    mask = np.zeros(12, bool)
+    mask[[0, 11]] = True
+    assert seq[mask].ids.tolist() == [seq.ids[0], seq.ids[11]]
+    assert seq[-1]["mag"].tolist() == seq[11]["mag"].tolist()
+    with pytest.raises(IndexError):
+        seq[12]
+
+
+def test_sequence_features_equal_per_object_arrays():
+    table = _long_table(2)
+    seq = from_long_table(
+        table, id="oid", time="mjd", mag="mag", err="magerr", band="fid"
+    )
+    arrays = [np.column_stack([o["time"], o["mag"], o["err"], o["band"]]) for o in seq]
+    frames = [pd.DataFrame(o) for o in seq]
+    dicts = list(seq)
+    lcf = LightCurveFeatures(features="fast").fit(seq)
+    expected = lcf.transform(seq)
+    for other in (arrays, frames, dicts):
+        np.testing.assert_allclose(lcf.transform(other), expected, rtol=1e-12)
+
+
+def test_cross_validation_splits_a_sequence():
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    table = _long_table(3, n_objects=20)
+    seq = from_long_table(table, id="oid", time="mjd", mag="mag", band="fid")
+    y = table.groupby("oid", sort=False)["label"].first().loc[seq.ids].to_numpy()
+    pipe = make_pipeline(
+        LightCurveFeatures(features=["mean", "std"], bands=[1, 2]),
+        SimpleImputer(),
+        LogisticRegression(),
+    )
+    scores = cross_val_score(pipe, seq, y, cv=KFold(4))
+    assert scores.shape == (4,)
+
+
+def test_unsorted_times_are_sorted():
+    rng = np.random.default_rng(5)
+    c = np.column_stack([rng.uniform(0, 10, 30), rng.normal(size=30)])
+    shuffled = c[rng.permutation(30)]
+    lcf = LightCurveFeatures(features="fast").fit([c])
+    np.testing.assert_array_equal(lcf.transform([shuffled]), lcf.transform([c]))
+
+
+def test_non_finite_points_dropped_and_counted_once():
+    rng = np.random.default_rng(6)
+    curves = [np.column_stack([np.arange(20.0), rng.normal(size=20)]) for _ in range(3)]
+    clean = [c.copy() for c in curves]
+    curves[0][3, 1] = np.nan
+    curves[2][5, 0] = np.inf
+    curves[2][7, 1] = np.nan
+    lcf = LightCurveFeatures(features=["n_obs", "mean"]).fit(clean)
+    with pytest.warns(UserWarning, match=r"dropped 3 non-finite point\(s\).* 2 light"):
+        X = lcf.transform(curves)
+    assert X[:, 0].tolist() == [19, 20, 18]
+    assert X[0, 1] == pytest.approx(np.delete(clean[0][:, 1], 3).mean())
+
+
+def test_nan_in_regular_array_is_a_missing_epoch_without_warning():
+    X = np.arange(12.0).reshape(3, 4)
+    X[1, 2] = np.nan
+    Xt = LightCurveFeatures(features=["n_obs", "duration"]).fit_transform(X)
+    assert Xt.tolist() == [[4, 3], [3, 3], [4, 3]]
+
+
+@pytest.mark.parametrize(
+    ("bad", "match"),
+    [
+        ({"time": [0.0, 1.0, 2.0], "mag": [1.0, 2.0]}, "light curve 1 has mismatched"),
+        (np.array([[0, 1, 0.1, 1], [1, 2, -0.1, 1], [2, 3, 0.1, 2]]), "light curve "
+         "1 has a non-positive error -0.1"),
+        (np.array([[0, 1, 0.1], [1, 2, 0.1]]), "light curve 1 has no band column"),
+        (np.array([[0, 1, 0.1, 7], [1, 2, 0.1, 1]]), "light curve 1 has unknown "
+         "band 7"),
+        (np.zeros((4, 5)), r"light curve 1 has shape \(4, 5\)"),
+    ],
+)  # fmt: skip
+def test_bad_object_raises_naming_it(bad, match):
+    good = np.array([[0, 1, 0.1, 1], [1, 2, 0.1, 2], [2, 3, 0.1, 1]])
+    lcf = LightCurveFeatures(features="fast").fit([good])
+    with pytest.raises(ValueError, match=match):
+        lcf.transform([good, bad, good])
+
+
+def test_bad_object_warns_and_keeps_the_batch():
+    good = np.array([[0, 1, 0.1], [1, 2, 0.2], [2, 3, 0.1], [3, 2, 0.1]])
+    bad = good.copy()
+    bad[1, 2] = 0.0
+    lcf = LightCurveFeatures(features=["mean", "std"], errors="warn", fill_value=-1)
+    lcf.fit([good])
+    with pytest.warns(UserWarning, match=r"1 light curve\(s\) rejected.*1: .*error"):
+        X = lcf.transform([good, bad, good])
+    assert X[1].tolist() == [-1, -1]
+    np.testing.assert_array_equal(X[0], X[2])
+    assert X[0, 0] == pytest.approx(2.0)
+
+
+def test_unknown_band_names_the_object_id():
+    table = pd.DataFrame(
+        {"id": ["a", "a", "b", "b"], "t": [0, 1, 0, 1.0], "m": [1, 2, 3, 4.0],
+         "band": ["g", "g", "g", "z"]}
+    )  # fmt: skip
+    seq = from_long_table(table, id="id", time="t", mag="m", band="band")
+    lcf = LightCurveFeatures(bands=["g", "r"], errors="warn", features=["mean"])
+    lcf.fit(seq)
+    with pytest.raises(ValueError, match=r"light curve 1 \(id 'b'\) has unknown band"):
+        lcf.set_params(errors="raise").transform(seq)
+
+
+def test_mixed_band_types_raise():
+    band = np.array(["g", 1], dtype=object)
+    curves = [{"t": [0.0, 1.0], "m": [1.0, 2.0], "band": band}]
+    with pytest.raises(ValueError, match="band labels mix types"):
+        LightCurveFeatures().fit(curves)
+
+
+def test_sequence_repr_and_validation():
+    seq = LightCurveSequence(
+        [0.0, 1.0, 2.0], [1.0, 2.0, 3.0], None, ["g", "r", "g"], [0, 2, 3], ["x", "y"]
+    )
+    assert repr(seq) == "LightCurveSequence(2 objects, 3 points, bands ['g', 'r'])"
+    with pytest.raises(ValueError, match="2 ids for 1 objects"):
+        LightCurveSequence([0.0], [1.0], None, None, [0, 1], ["x", "y"])
