@@ -237,7 +237,7 @@ def test_per_fold_pruning_reports_running_means_and_prunes(data):
             earlier = [
                 u.intermediate_values[k]
                 for u in trials[: t.number]
-                if k in u.intermediate_values
+                if u.state == TrialState.COMPLETE and k in u.intermediate_values
             ]
             assert t.intermediate_values[k] < np.median(earlier)
 
