@@ -156,12 +156,13 @@ default="empirical"
         bad = np.flatnonzero(~np.isfinite(priors) | (priors < 0))
         if bad.size:
             raise ValueError(
-                f"priors[{int(bad[0])}] = {priors[bad[0]]!r} (class "
-                f"{self.classes_[bad[0]]!r}); expected non-negative finite values."
+                f"priors[{int(bad[0])}] = {priors[bad[0]].item()!r} (class "
+                f"{self.classes_[bad[0]].item()!r}); expected non-negative finite "
+                "values."
             )
         if not np.isclose(priors.sum(), 1.0):
             raise ValueError(
-                f"priors sum to {priors.sum()!r}; expected them to sum to 1."
+                f"priors sum to {priors.sum().item()!r}; expected them to sum to 1."
             )
         return priors
 
@@ -196,7 +197,7 @@ default="empirical"
         self.class_prior_ = self._class_prior()
         rng = check_random_state(self.random_state)
         self.estimators_ = []
-        for k, (label, n_comp) in enumerate(zip(self.classes_, components)):
+        for k, (label, n_comp) in enumerate(zip(self.classes_.tolist(), components)):
             Xk = X[y_idx == k]
             if len(Xk) < n_comp:
                 raise ValueError(
