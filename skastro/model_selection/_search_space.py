@@ -495,23 +495,27 @@ register_search_space(
         "n_components": int_param(1, 8),
         "covariance_type": categorical_param("full", "diag", "tied", "spherical"),
         "reg_covar": float_param(1e-6, 1e-2, log=True),
+        # class priors matter for imbalanced classes (balanced scorers)
+        "priors": categorical_param("empirical", "uniform"),
     },
 )
 
 # neural. Layer sizes are tuples, which an RDB storage does not round-trip
 # (they come back as lists), so the architecture stays as constructed and the
-# space covers regularisation and training; set the number of ``epochs`` high
-# and let pruning / early stopping end bad trials.
+# space covers regularisation and training; set ``epochs`` high and let
+# pruning / early stopping end bad trials. The Autoencoder's ``contamination``
+# (the expected outlier fraction) and ``kind`` (dense or convolutional, set by
+# the input) are decisions about the data, not searched.
 _KERAS_TRAINING = {
     "learning_rate": float_param(1e-4, 1e-1, log=True),
-    "batch_size": categorical_param(32, 64, 128, 256),
-    "dropout": float_param(0.0, 0.5),
+    "l2": float_param(1e-6, 1e-2, log=True),
 }
 register_search_space(
     "KerasMLPClassifier",
     {
         **_KERAS_TRAINING,
-        "l2": float_param(1e-6, 1e-2, log=True),
+        "batch_size": categorical_param(32, 64, 128, 256),
+        "dropout": float_param(0.0, 0.5),
         "activation": categorical_param("relu", "tanh", "elu"),
         "class_weight": categorical_param(None, "balanced"),
     },
@@ -520,15 +524,18 @@ register_search_space(
     "CNNClassifier",
     {
         **_KERAS_TRAINING,
+        "batch_size": categorical_param(16, 32, 64),
+        "dropout": float_param(0.0, 0.5),
         "kernel_size": categorical_param(3, 5),
-        "dense_units": categorical_param(32, 64, 128),
         "augment": categorical_param(False, True),
+        "class_weight": categorical_param(None, "balanced"),
     },
 )
 register_search_space(
     "Autoencoder",
     {
-        "learning_rate": float_param(1e-4, 1e-1, log=True),
+        **_KERAS_TRAINING,
         "batch_size": categorical_param(32, 64, 128, 256),
+        "activation": categorical_param("relu", "tanh", "elu"),
     },
 )
