@@ -44,8 +44,8 @@ ASAS_TAXONOMY = {
 }
 
 #: Light-curve features of the ASAS task: the periodogram searched from
-#: 0.1 day (delta Scuti stars) to the time span, 3 grid points per peak.
-ASAS_FEATURES = {"min_period": 0.1, "oversampling": 3.0, "n_peaks": 2}
+#: 0.2 day to the time span, 2 grid points per peak width (as in example 3).
+ASAS_FEATURES = {"min_period": 0.2, "oversampling": 2.0, "n_peaks": 2, "n_jobs": 2}
 
 
 @dataclass
