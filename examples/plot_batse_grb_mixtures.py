@@ -105,7 +105,7 @@ for priors in ("empirical", "uniform"):
 clf = GMMBayesClassifier(n_components=2, priors="uniform", random_state=0).fit(X, y)
 print("class priors:", clf.class_prior_)
 
-xx, yy = np.meshgrid(np.linspace(-2, 3.2, 200), np.linspace(-1, 1.6, 200))
+xx, yy = np.meshgrid(np.linspace(-2, 3.2, 200), np.linspace(-1, 1.8, 200))
 p_short = clf.predict_proba(np.column_stack([xx.ravel(), yy.ravel()]))[:, 0]
 
 fig, ax = plt.subplots(figsize=(6, 4.5))

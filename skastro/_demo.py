@@ -215,7 +215,7 @@ def task_batse(grb, output: Path) -> list[Row]:
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
     ax0.plot(ks, bic, "o-")
     ax0.set(xlabel="Gaussian components", ylabel="BIC", title="BATSE: BIC")
-    xx, yy = np.meshgrid(np.linspace(-2, 3.2, 150), np.linspace(-1, 1.6, 150))
+    xx, yy = np.meshgrid(np.linspace(-2, 3.2, 150), np.linspace(-1, 1.8, 150))
     p_short = clf.predict_proba(np.column_stack([xx.ravel(), yy.ravel()]))[:, 0]
     cs = ax1.contourf(xx, yy, p_short.reshape(xx.shape), levels=11, cmap="coolwarm_r")
     ax1.scatter(*X.T, s=2, c="k", alpha=0.3)
