@@ -207,12 +207,15 @@ def test_usable_with_optuna_search_cv():
 
 def test_grid_search_cv_is_unaffected():
     """search_space only reads the estimator; GridSearchCV works as before."""
+    from skastro.ensemble import HierarchicalClassifier
     from skastro.preprocessing import PhotometricColors
 
     rng = np.random.default_rng(1)
     mags = 18 + rng.normal(size=(80, 5))
     y = (mags[:, 1] - mags[:, 2] > 0).astype(int)
-    pipe = make_pipeline(PhotometricColors(), LogisticRegression())
+    pipe = make_pipeline(
+        PhotometricColors(), HierarchicalClassifier(estimator=LogisticRegression())
+    )
     before = repr(pipe.get_params(deep=True))
     space = search_space(pipe)
     assert repr(pipe.get_params(deep=True)) == before
@@ -222,6 +225,7 @@ def test_grid_search_cv_is_unaffected():
         if isinstance(dist, CategoricalDistribution)
     }
     assert "photometriccolors__pairs" in grid
+    assert "hierarchicalclassifier__estimator__class_weight" in grid
     search = GridSearchCV(pipe, grid, cv=3).fit(mags, y)
     n_candidates = np.prod([len(v) for v in grid.values()])
     assert len(search.cv_results_["params"]) == n_candidates

@@ -94,6 +94,39 @@ def test_n_trials_is_the_total_the_study_should_hold(tmp_path, data):
     assert third.best_params_ == best.params
 
 
+class ModeClassifier(CentroidClassifier):
+    """A centroid classifier with a knob of every categorical value type."""
+
+    def __init__(self, shrink=0.0, fail=False, mode=None):
+        super().__init__(shrink=shrink, fail=fail)
+        self.mode = mode
+
+
+def test_categorical_values_round_trip_through_sqlite(tmp_path, data):
+    X, y = data
+    storage = f"sqlite:///{tmp_path / 'study.db'}"
+    choices = [None, True, 3, 2.5, "balanced"]
+    kwargs = dict(
+        param_distributions={"mode": Cat(choices), **SHRINK},
+        cv=3,
+        storage=storage,
+        pruning=False,
+        random_state=0,
+    )
+    tune(ModeClassifier(), X, y, n_trials=8, **kwargs)
+    # a later call opens the storage afresh and reads the stored values back
+    resumed = tune(ModeClassifier(), X, y, n_trials=8, **kwargs)
+    assert resumed.trials_run_ == []
+    seen = [t.params["mode"] for t in resumed.study_.get_trials()]
+    for value in seen:
+        assert any(
+            value is c or (type(value) is type(c) and value == c) for c in choices
+        )
+    mode = resumed.best_estimator_.mode
+    assert mode is resumed.best_params_["mode"] or mode == resumed.best_params_["mode"]
+    clone(resumed.best_estimator_)  # set from stored values, still clone-safe
+
+
 def test_failed_trials_are_recorded_and_do_not_stop_the_search(data):
     X, y = data
     space = {"fail": Cat([False, True]), **SHRINK}
