@@ -254,17 +254,19 @@ def test_transform_dask_bad_input(lcf):
         transform_dask(fitted, ddf, **COLUMNS, shuffle_method="fast")
 
 
-def test_transform_dask_survives_a_killed_worker(client, lcf):
+def test_transform_dask_survives_a_killed_worker(client):
     """SIGKILL one worker process while the feature job runs: the job still
     completes and equals the in-memory result."""
-    from skastro.lightcurve import from_long_table, transform_dask
+    from skastro.lightcurve import LightCurveFeatures, from_long_table, transform_dask
 
-    frame = _long_table(400, n_points=(40, 80), random_state=2)
-    lcf = lcf.fit(from_long_table(frame, **COLUMNS))
-    ddf = dd.from_pandas(frame, npartitions=32, sort=False)
-    # warm both workers up (imports, compiled kernels) on a small job
-    small = dd.from_pandas(frame.iloc[:2000], npartitions=4, sort=False)
-    client.compute(transform_dask(lcf, small, **COLUMNS)).result()
+    frame = _long_table(480, n_points=(30, 50), random_state=2)
+    curves = from_long_table(frame, **COLUMNS)
+    # a finer periodogram grid than the other tests: each partition takes a
+    # noticeable time, so that the kill lands while partitions remain
+    lcf = LightCurveFeatures(min_period=0.5, bands=["g", "r"]).fit(curves)
+    ddf = dd.from_pandas(frame, npartitions=12, sort=False)
+    # warm both workers up (imports, compiled kernels)
+    client.run(lcf.transform, curves[:4])
 
     pids_before = client.run(os.getpid)
     future = client.compute(transform_dask(lcf, ddf, **COLUMNS))
