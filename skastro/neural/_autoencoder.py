@@ -13,13 +13,37 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from ._base import KerasEstimatorBase, _import_keras, _make_batches
 from ._builders import autoencoder_builder
 from ._cnn import _validate_shaped
 
 __all__ = ["Autoencoder"]
+
+
+def _weighted_percentile(values, weights, q: float) -> float:
+    """``np.percentile(values, q)`` (linear) as if each value were repeated.
+
+    With integer ``weights`` this equals the percentile of
+    ``np.repeat(values, weights)``; other weights interpolate the same way on
+    the cumulative weight, so the threshold of a weighted fit is that of the
+    data set the weights stand for. ``weights=None`` is plain
+    :func:`numpy.percentile`.
+    """
+    if weights is None:
+        return float(np.percentile(values, q))
+    order = np.argsort(values, kind="stable")
+    weights = np.asarray(weights, dtype=np.float64)[order]
+    keep = weights > 0
+    values = np.asarray(values, dtype=np.float64)[order][keep]
+    cum = np.cumsum(weights[keep])
+    position = (q / 100.0) * max(cum[-1] - 1.0, 0.0)
+    lower = np.floor(position)
+    # the value at (0-based) position j of the implicitly repeated, sorted data
+    at = np.searchsorted(cum, [lower, lower + 1.0], side="right")
+    low, high = values[np.minimum(at, len(values) - 1)]
+    return float(low + (position - lower) * (high - low))
 
 
 class Autoencoder(
@@ -198,7 +222,9 @@ class Autoencoder(
 
     def _loss(self):
         keras = _import_keras()
-        return keras.losses.MeanSquaredError(dtype=self.dtype)
+        return keras.losses.MeanSquaredError(
+            reduction="mean_with_sample_weight", dtype=self.dtype
+        )
 
     def _validate_X(self, X, *, reset: bool):
         if self.kind == "conv":
@@ -222,7 +248,8 @@ class Autoencoder(
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights, rescaled to a mean of one.
+            Non-negative weights; an integer weight acts as repeating the
+            sample.
         **fit_params : dict
             Extra arguments of ``keras.Model.fit``; ``callbacks`` are appended
             to the estimator's own.
@@ -246,6 +273,9 @@ class Autoencoder(
         X = self._validate_X(X, reset=True)
         sw = self._prepare_sample_weight(sample_weight, X)
         self._fit_keras(X, None, sw, self._meta(X), dict(fit_params))
+        raw_weight = None
+        if sample_weight is not None:
+            raw_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
         try:
             self.latent_dim_ = int(self.model_.get_layer("latent").output.shape[-1])
         except ValueError as exc:
@@ -253,7 +283,9 @@ class Autoencoder(
                 "the model built for Autoencoder has no layer named 'latent'; "
                 "expected the encoder to end at a layer named 'latent'."
             ) from exc
-        self.offset_ = float(np.percentile(self._score(X), 100.0 * self.contamination))
+        self.offset_ = _weighted_percentile(
+            self._score(X), raw_weight, 100.0 * self.contamination
+        )
         return self
 
     @property
@@ -328,7 +360,7 @@ class Autoencoder(
         X = self._validate_X(X, reset=False)
         keras = _import_keras()
         encoder = keras.Model(
-            self.model_.inputs, self.model_.get_layer("latent").output
+            self.model_.inputs[0], self.model_.get_layer("latent").output
         )
         return self._predict_raw(X, model=encoder)
 

@@ -359,11 +359,12 @@ class KerasEstimatorBase(BaseEstimator):
 
     # ---------------------------------------------------------------- fitting
     def _prepare_sample_weight(self, sample_weight, X) -> np.ndarray:
-        """Validated weights, rescaled to a mean of 1.
+        """Validated non-negative weights with a positive sum.
 
-        With that scaling the Keras loss (a weighted sum divided by the batch
-        size) equals the mean loss of the data set in which each sample is
-        repeated ``sample_weight`` times.
+        The losses reduce with ``"mean_with_sample_weight"`` (weighted sum
+        over the weight sum of each batch), so an integer weight acts exactly
+        as repeating the sample. Weights are not rescaled: Keras handles them
+        in float32, where integers stay exact.
         """
         sw = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
@@ -374,7 +375,7 @@ class KerasEstimatorBase(BaseEstimator):
                 f"sample_weight of {type(self).__name__} sums to {total!r}; "
                 "expected at least one positive weight."
             )
-        return sw * (len(sw) / total)
+        return sw
 
     def _split_validation(self, n_samples: int, y, seed: int):
         """Indices of the training and validation parts (stratified if possible)."""
@@ -432,6 +433,18 @@ class KerasEstimatorBase(BaseEstimator):
             )
         seed = self._fit_seed()
         train, val = self._split_validation(len(X), y, seed)
+        # zero-weight samples add nothing to a weighted mean; left in, a batch
+        # of them only would divide by a zero weight sum
+        train = train[sample_weight[train] > 0]
+        if val is not None:
+            val = val[sample_weight[val] > 0]
+            val = val if len(val) else None
+        if not len(train):
+            raise ValueError(
+                f"every sample with a positive sample_weight of "
+                f"{type(self).__name__} fell in the validation part; expected "
+                "some in the training part (lower validation_fraction)."
+            )
         callbacks = self._callbacks(val is not None, fit_kwargs)
         epochs = fit_kwargs.pop("epochs", self.epochs)
         batch_size = fit_kwargs.pop("batch_size", self.batch_size)
@@ -549,7 +562,9 @@ class KerasClassifierBase(ClassifierMixin, KerasEstimatorBase):
     def _loss(self):
         keras = _import_keras()
         # in the network's precision: Keras losses default to float32
-        return keras.losses.SparseCategoricalCrossentropy(dtype=self.dtype)
+        return keras.losses.SparseCategoricalCrossentropy(
+            reduction="mean_with_sample_weight", dtype=self.dtype
+        )
 
     def _metrics(self) -> list:
         return ["accuracy"]

@@ -264,7 +264,8 @@ class CNNClassifier(KerasClassifierBase):
         y : array-like of shape (n_samples,)
             Class labels.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights, rescaled to a mean of one.
+            Non-negative weights; an integer weight acts as repeating the
+            sample.
         **fit_params : dict
             Extra arguments of ``keras.Model.fit``; ``callbacks`` are appended
             to the estimator's own.

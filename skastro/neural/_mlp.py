@@ -108,8 +108,9 @@ class KerasMLPClassifier(KerasClassifierBase):
     estimator's own callbacks (early stopping). In a pipeline it is routed as
     ``pipe.fit(X, y, kerasmlpclassifier__callbacks=[cb])``: this is how an
     Optuna pruning callback sees ``val_loss`` / ``val_accuracy`` after each
-    epoch. Sample weights are rescaled to a mean of one, so an integer weight
-    acts as repeating the sample.
+    epoch. The loss is the weighted mean of each batch (Keras's
+    ``"mean_with_sample_weight"``), so an integer weight acts as repeating the
+    sample.
 
     References
     ----------
@@ -209,7 +210,8 @@ class KerasMLPClassifier(KerasClassifierBase):
         y : array-like of shape (n_samples,)
             Class labels.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights, rescaled to a mean of one.
+            Non-negative weights; an integer weight acts as repeating the
+            sample.
         **fit_params : dict
             Extra arguments of ``keras.Model.fit``; ``callbacks`` are appended
             to the estimator's own.
