@@ -112,8 +112,9 @@ def test_grid_search():
     search.fit(X, y)
     assert len(search.cv_results_["params"]) == 4
     assert search.best_params_["conv_filters"] in [(2,), (4,)]
-    assert search.best_estimator_.model_.layers[1].filters == (
-        search.best_params_["conv_filters"][0]
+    assert (
+        search.best_estimator_.model_.layers[1].filters
+        == (search.best_params_["conv_filters"][0])
     )
 
 
@@ -130,7 +131,9 @@ def test_frdeep_first_accuracy(require_data):
     home = require_data("frdeep_radio_galaxies")
     fr = fetch_frdeep(data_home=home)
     X = fr.data[:, 25:125, 25:125]
-    clf = CNNClassifier(**FRDEEP_PARAMS).fit(X[fr.train_index], fr.target[fr.train_index])
+    clf = CNNClassifier(**FRDEEP_PARAMS).fit(
+        X[fr.train_index], fr.target[fr.train_index]
+    )
     accuracy = clf.score(X[fr.test_index], fr.target[fr.test_index])
     assert accuracy >= 0.90, accuracy
 

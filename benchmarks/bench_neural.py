@@ -1,0 +1,194 @@
+"""Wrapper overhead of skastro.neural against the same hand-written Keras models.
+
+For each estimator, the same architecture is written directly in Keras and
+trained on the same data with the same optimizer, loss, batch size, epochs
+and precision. Printed: training time per epoch (after a warm-up fit, so
+graph tracing counts in both columns alike), prediction throughput, and the
+overhead ratio ``skastro / keras - 1`` (goal: <= 5 %). Timings are the best of
+``--repeat`` runs. Prints, never asserts.
+
+Run::
+
+    python benchmarks/bench_neural.py            # default sizes
+    python benchmarks/bench_neural.py --n 2000   # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np
+
+
+def _best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def _mlp_keras(keras, n_features, n_classes, dtype):
+    inputs = keras.Input((n_features,), dtype=dtype)
+    h = keras.layers.Dense(64, activation="relu", dtype=dtype)(inputs)
+    h = keras.layers.Dense(32, activation="relu", dtype=dtype)(h)
+    out = keras.layers.Dense(n_classes, activation="softmax", dtype=dtype)(h)
+    model = keras.Model(inputs, out)
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss=keras.losses.SparseCategoricalCrossentropy(
+            reduction="mean_with_sample_weight", dtype=dtype
+        ),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def _cnn_keras(keras, shape, n_classes, dtype):
+    inputs = keras.Input(shape, dtype=dtype)
+    h = inputs
+    for filters in (16, 32):
+        h = keras.layers.Conv2D(
+            filters, 3, padding="same", activation="relu", dtype=dtype
+        )(h)
+        h = keras.layers.MaxPooling2D(2, padding="same", dtype=dtype)(h)
+    h = keras.layers.Flatten(dtype=dtype)(h)
+    h = keras.layers.Dropout(0.25, dtype=dtype)(h)
+    h = keras.layers.Dense(128, activation="relu", dtype=dtype)(h)
+    h = keras.layers.Dropout(0.25, dtype=dtype)(h)
+    out = keras.layers.Dense(n_classes, activation="softmax", dtype=dtype)(h)
+    model = keras.Model(inputs, out)
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss=keras.losses.SparseCategoricalCrossentropy(
+            reduction="mean_with_sample_weight", dtype=dtype
+        ),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def _ae_keras(keras, n_features, dtype):
+    inputs = keras.Input((n_features,), dtype=dtype)
+    h = keras.layers.Dense(64, activation="relu", dtype=dtype)(inputs)
+    h = keras.layers.Dense(16, dtype=dtype)(h)
+    h = keras.layers.Dense(64, activation="relu", dtype=dtype)(h)
+    out = keras.layers.Dense(n_features, dtype=dtype)(h)
+    model = keras.Model(inputs, out)
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss=keras.losses.MeanSquaredError(
+            reduction="mean_with_sample_weight", dtype=dtype
+        ),
+    )
+    return model
+
+
+def _compare(name, estimator, build, X, y, epochs, batch_size, repeat):
+    import keras
+
+    target = X if y is None else y
+
+    def fit_keras():
+        keras.utils.set_random_seed(0)
+        model = build()
+        model.fit(X, target, epochs=epochs, batch_size=batch_size, verbose=0)
+        return model
+
+    def fit_skastro():
+        return estimator.fit(X) if y is None else estimator.fit(X, y)
+
+    fit_keras()  # warm-up: first-use costs of TensorFlow are paid once
+    fit_skastro()
+    t_keras = _best(fit_keras, repeat) / epochs
+    t_sk = _best(fit_skastro, repeat) / epochs
+
+    model = fit_keras()
+    model.predict(X, batch_size=batch_size, verbose=0)  # traces once
+    method = estimator.predict if y is not None else estimator.score_samples
+    method(X)
+    p_keras = len(X) / _best(
+        lambda: model.predict(X, batch_size=batch_size, verbose=0), repeat
+    )
+    p_sk = len(X) / _best(lambda: method(X), repeat)
+    print(
+        f"{name:<20} fit/epoch  keras {t_keras * 1e3:8.1f} ms  skastro "
+        f"{t_sk * 1e3:8.1f} ms  overhead {100 * (t_sk / t_keras - 1):+6.1f} %"
+    )
+    print(
+        f"{'':<20} predict    keras {p_keras:8.0f} /s  skastro "
+        f"{p_sk:8.0f} /s  overhead {100 * (p_keras / p_sk - 1):+6.1f} %"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20000, help="tabular samples")
+    parser.add_argument("--n-images", type=int, default=2000, help="32x32 images")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dtype", default="float32", choices=["float32", "float64"])
+    args = parser.parse_args(argv)
+
+    import keras
+
+    from skastro.neural import Autoencoder, CNNClassifier, KerasMLPClassifier
+
+    rng = np.random.RandomState(0)
+    dtype = args.dtype
+    common = {
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "validation_fraction": 0.0,
+        "dtype": dtype,
+        "random_state": 0,
+    }
+    print(
+        f"keras {keras.__version__} ({keras.backend.backend()}), dtype {dtype}, "
+        f"batch {args.batch_size}, {args.epochs} epochs, best of {args.repeat}"
+    )
+
+    X = rng.normal(size=(args.n, 10)).astype(dtype)
+    y = (X[:, 0] + X[:, 1] > 0).astype(int) + (X[:, 2] > 1)
+    _compare(
+        f"KerasMLPClassifier n={args.n}",
+        KerasMLPClassifier((64, 32), **common),
+        lambda: _mlp_keras(keras, 10, 3, dtype),
+        X,
+        y,
+        args.epochs,
+        args.batch_size,
+        args.repeat,
+    )
+    _compare(
+        f"Autoencoder n={args.n}",
+        Autoencoder((64, 16), **common),
+        lambda: _ae_keras(keras, 10, dtype),
+        X,
+        None,
+        args.epochs,
+        args.batch_size,
+        args.repeat,
+    )
+    images = rng.normal(size=(args.n_images, 32, 32, 1)).astype(dtype)
+    labels = (images[:, :16].mean(axis=(1, 2, 3)) > 0).astype(int)
+    _compare(
+        f"CNNClassifier n={args.n_images}",
+        CNNClassifier((16, 32), dense_units=(128,), dropout=0.25, **common),
+        lambda: _cnn_keras(keras, (32, 32, 1), 2, dtype),
+        images,
+        labels,
+        args.epochs,
+        args.batch_size,
+        args.repeat,
+    )
+
+
+if __name__ == "__main__":
+    main()
