@@ -125,7 +125,7 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
     weighted) Lomb-Scargle periodogram (Zechmeister & Kurster 2009) on each
     object's grid ``k / (oversampling T)``, evaluated by compiled kernels:
     exactly (sines advanced by rotation) when that is cheaper, otherwise by
-    Press & Rybicki extirpolation and FFT (power within ~1e-4 of exact).
+    a non-uniform FFT (Gaussian gridding; power within ~1e-6 of exact).
     Peak periods are refined by a parabola through the three grid points
     around each peak.
 

@@ -41,7 +41,7 @@ def _local_maxima(p):
     return idx[np.argsort(-p[idx], kind="stable")]
 
 
-@pytest.mark.parametrize(("method", "rtol"), [("direct", 1e-9), ("fft", 1e-3)])
+@pytest.mark.parametrize(("method", "rtol"), [("direct", 1e-9), ("fft", 1e-5)])
 def test_peaks_match_reference_power(method, rtol):
     curves, _ = _periodic(0, n_objects=3, span=100.0)
     peak_f, peak_p, peak_snr, fap, _, _ = periodogram_peaks(

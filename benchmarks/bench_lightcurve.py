@@ -1,0 +1,380 @@
+"""Throughput of LightCurveFeatures against light-curve, feets, cesium, astropy.
+
+Prints light curves per second, single-threaded, on the same seeded light
+curves (N = 10^4 of n = 100 points and N = 10^3 of n = 1000 points; smaller
+with ``--quick``) and the ratios skastro / peer. Never asserts.
+
+- statistics: the features skastro and light-curve define the same way
+  (``Extractor(...).many(n_jobs=1)``);
+- periodogram: the best period on one shared grid ``linspace(0, f_max, 2^k
+  + 1)`` (light-curve's fast periodogram requires it), against
+  ``light_curve.Periodogram(fast=True)`` and an astropy
+  ``LombScargle(...).power(method="fast")`` loop;
+- feets and cesium: their features in common with skastro, on a small subset
+  (they are ~1000x slower).
+
+``--memory`` runs 10^6 light curves of 100 points through ``transform``
+(features="fast") in a subprocess and prints the peak resident memory.
+
+Usage::
+
+    python benchmarks/bench_lightcurve.py [--quick] [--memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import warnings
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import numpy as np
+
+from skastro.lightcurve import LightCurveFeatures, LightCurveSequence
+
+SPAN = 1000.0  # days
+F_MAX = 5.0  # cycles per day (min_period 0.2 d)
+K_GRID = 2**15  # grid f_k = k * F_MAX / K_GRID, k = 1..K_GRID
+
+# skastro name -> light-curve feature factory (same definitions)
+STATS = {
+    "n_obs": ("ObservationCount", ()),
+    "duration": ("Duration", ()),
+    "max_gap": ("MaximumTimeInterval", ()),
+    "min_gap": ("MinimumTimeInterval", ()),
+    "time_mean": ("TimeMean", ()),
+    "time_std": ("TimeStandardDeviation", ()),
+    "mean": ("Mean", ()),
+    "weighted_mean": ("WeightedMean", ()),
+    "median": ("Median", ()),
+    "std": ("StandardDeviation", ()),
+    "skew": ("Skew", ()),
+    "kurtosis": ("Kurtosis", ()),
+    "amplitude": ("Amplitude", ()),
+    "percent_amplitude": ("PercentAmplitude", ()),
+    "median_abs_dev": ("MedianAbsoluteDeviation", ()),
+    "iqr": ("InterPercentileRange", (0.25,)),
+    "beyond_1std": ("BeyondNStd", (1.0,)),
+    "median_buffer_range_percentage": ("MedianBufferRangePercentage", (0.1,)),
+    "flux_percentile_ratio_mid20": (
+        "MagnitudePercentageRatio",
+        (
+            0.4,
+            0.05,
+        ),
+    ),
+    "flux_percentile_ratio_mid50": (
+        "MagnitudePercentageRatio",
+        (
+            0.25,
+            0.05,
+        ),
+    ),
+    "flux_percentile_ratio_mid80": (
+        "MagnitudePercentageRatio",
+        (
+            0.1,
+            0.05,
+        ),
+    ),
+    "percent_difference_mag_percentile": (
+        "PercentDifferenceMagnitudePercentile",
+        (0.05,),
+    ),
+    "anderson_darling": ("AndersonDarlingNormal", ()),
+    "excess_variance": ("ExcessVariance", ()),
+    "reduced_chi2": ("ReducedChi2", ()),
+    "eta": ("Eta", ()),
+    "eta_e": ("EtaE", ()),
+    "stetson_k": ("StetsonK", ()),
+    "max_slope": ("MaximumSlope", ()),
+    "cusum": ("Cusum", ()),
+    "linear_trend": ("LinearTrend", ()),
+    "linear_fit_slope": ("LinearFit", ()),
+}
+# the 13 basic statistics of the issue's planning figures
+BASIC = [
+    "mean",
+    "median",
+    "std",
+    "skew",
+    "kurtosis",
+    "amplitude",
+    "median_abs_dev",
+    "iqr",
+    "beyond_1std",
+    "stetson_k",
+    "eta",
+    "max_slope",
+    "weighted_mean",
+]
+# skastro name -> feets 1.0.1 name (common features)
+FEETS = {
+    "amplitude": None,  # FATS amplitude differs; skipped for timing parity
+    "std": "Std",
+    "skew": "Skew",
+    "kurtosis": "SmallKurtosis",
+    "mean": "Mean",
+    "median_abs_dev": "MedianAbsDev",
+    "iqr": "Q31",
+    "median_buffer_range_percentage": "MedianBRP",
+    "percent_amplitude": "PercentAmplitude",
+    "max_slope": "MaxSlope",
+    "linear_trend": "LinearTrend",
+    "stetson_k": "StetsonK",
+    "anderson_darling": "AndersonDarling",
+    "cusum": "Rcs",
+    "con": "Con",
+    "autocor_length": "Autocor_length",
+    "eta_e": "EtaE",
+    "weighted_mean": "WeightedMean",
+}
+# skastro name -> cesium name
+CESIUM = {
+    "amplitude": "amplitude",
+    "anderson_darling": "anderson_darling",
+    "flux_percentile_ratio_mid20": "flux_percentile_ratio_mid20",
+    "flux_percentile_ratio_mid50": "flux_percentile_ratio_mid50",
+    "flux_percentile_ratio_mid80": "flux_percentile_ratio_mid80",
+    "max_slope": "max_slope",
+    "median": "median",
+    "median_abs_dev": "median_absolute_deviation",
+    "percent_amplitude": "percent_amplitude",
+    "beyond_1std": "percent_beyond_1_std",
+    "percent_difference_mag_percentile": "percent_difference_flux_percentile",
+    "skew": "skew",
+    "std": "std",
+    "stetson_k": "stetson_k",
+    "weighted_mean": "weighted_average",
+}
+
+
+def make_curves(n_objects: int, n_points: int, seed: int = 0):
+    """Seeded periodic light curves, times uniform over SPAN days."""
+    rng = np.random.default_rng(seed)
+    t = np.sort(rng.uniform(0, SPAN, (n_objects, n_points)), axis=1)
+    period = np.exp(rng.uniform(np.log(0.3), np.log(30), (n_objects, 1)))
+    err = rng.uniform(0.02, 0.1, (n_objects, n_points))
+    m = 15 + 0.3 * np.sin(2 * np.pi * t / period) + rng.normal(0, 1, t.shape) * err
+    offsets = np.arange(n_objects + 1) * n_points
+    seq = LightCurveSequence(
+        t.ravel(), m.ravel(), err.ravel(), None, offsets, np.arange(n_objects)
+    )
+    return seq, t, m, err, period[:, 0]
+
+
+def rate(fn, n, repeat=1):
+    best = np.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return n / best
+
+
+def bench_stats(seq, t, m, e, rows):
+    import light_curve as lc
+
+    n = len(seq)
+    curves = [(t[i], m[i], e[i]) for i in range(n)]
+    for label, names in (("statistics (32)", list(STATS)), ("13 basic", BASIC)):
+        lcf = LightCurveFeatures(features=names).fit(seq)
+        lcf.transform(seq[:20])  # compile / load the kernels
+        sk = rate(lambda lcf=lcf: lcf.transform(seq), n, repeat=3)
+        ex = lc.Extractor(*[getattr(lc, STATS[k][0])(*STATS[k][1]) for k in names])
+        lcr = rate(lambda ex=ex: ex.many(curves, n_jobs=1), n, repeat=3)
+        rows.append((label, "skastro", sk, None))
+        rows.append((label, "light-curve", lcr, sk / lcr))
+    lcf = LightCurveFeatures(features="fast").fit(seq)
+    arrays = [np.column_stack(c) for c in curves]
+    rows.append(
+        ("fast preset (41)", "skastro", rate(lambda: lcf.transform(seq), n), None)
+    )
+    rows.append(
+        (
+            "fast preset (41)",
+            "skastro, list of arrays",
+            rate(lambda: lcf.transform(arrays), n),
+            None,
+        )
+    )
+
+
+def bench_periodogram(seq, t, m, e, n_sub, rows):
+    import light_curve as lc
+    from astropy.timeseries import LombScargle
+
+    from skastro.lightcurve._features._batch import SegmentBatch
+    from skastro.lightcurve._features._periodogram import periodogram_peaks
+
+    sub = seq[:n_sub]
+    df = F_MAX / K_GRID
+    batch = SegmentBatch(
+        sub.time, sub.mag, sub.err, sub.offsets, n_objects=n_sub, n_bands=1
+    )
+
+    def ours(method="auto"):
+        return periodogram_peaks(
+            batch,
+            n_peaks=1,
+            min_period=1 / F_MAX,
+            max_period=None,
+            oversampling=5,
+            method=method,
+            grid=(df, 1, K_GRID),
+        )
+
+    ours()
+    label = f"periodogram, {K_GRID} freqs"
+    sk = rate(ours, n_sub)
+    rows.append((label, "skastro (auto)", sk, None))
+    for method in ("fft", "direct"):
+        r = rate(lambda method=method: ours(method), n_sub)
+        rows.append((label, f"skastro ({method})", r, None))
+    freqs = np.linspace(0, 2 * np.pi * F_MAX, K_GRID + 1)
+    pg = lc.Periodogram(peaks=1, freqs=freqs, fast=True)
+    curves = [(t[i], m[i], e[i]) for i in range(n_sub)]
+    lcr = rate(lambda: pg.many(curves, n_jobs=1), n_sub)
+    rows.append((label, "light-curve fast", lcr, sk / lcr))
+    n_ap = min(n_sub, 30)
+    f = df * np.arange(1, K_GRID + 1)
+
+    def astropy_loop():
+        for i in range(n_ap):
+            p = LombScargle(t[i], m[i], e[i]).power(f, method="fast")
+            f[np.argmax(p)]
+
+    ap = rate(astropy_loop, n_ap)
+    rows.append((label, "astropy fast loop", ap, sk / ap))
+    # the transformer end to end, each object on its own grid (oversampling 5)
+    lcf = LightCurveFeatures(features=["period_0"], n_peaks=1, min_period=1 / F_MAX)
+    lcf.fit(sub).transform(sub[:5])
+    rows.append(
+        (
+            "period_0, own grid (T x 25 freqs)",
+            "skastro transform",
+            rate(lambda: lcf.transform(sub), n_sub),
+            None,
+        )
+    )
+
+
+def bench_feets_cesium(seq, t, m, e, n_sub, rows):
+    n = len(seq)
+    names = [k for k, v in FEETS.items() if v]
+    lcf = LightCurveFeatures(features=names).fit(seq)
+    sk = rate(lambda: lcf.transform(seq), n)
+    try:
+        import feets
+
+        fs = feets.FeatureSpace(only=[FEETS[k] for k in names])
+
+        def run_feets():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for i in range(n_sub):
+                    fs.extract(time=t[i], magnitude=m[i], error=e[i])
+
+        fr = rate(run_feets, n_sub)
+        rows.append((f"feets common ({len(names)})", "skastro", sk, None))
+        rows.append((f"feets common ({len(names)})", "feets", fr, sk / fr))
+    except ImportError:
+        print("feets: not installed")
+    names = list(CESIUM)
+    lcf = LightCurveFeatures(features=names).fit(seq)
+    sk = rate(lambda: lcf.transform(seq), n)
+    try:
+        from cesium.featurize import featurize_time_series
+
+        def run_cesium():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                featurize_time_series(
+                    times=[t[i] for i in range(n_sub)],
+                    values=[m[i] for i in range(n_sub)],
+                    errors=[e[i] for i in range(n_sub)],
+                    features_to_use=[CESIUM[k] for k in names],
+                    scheduler=None,
+                )
+
+        try:
+            run_cesium_rate = rate(run_cesium, n_sub)
+        except TypeError:  # older signature without scheduler
+            run_cesium_rate = None
+        if run_cesium_rate is not None:
+            rows.append((f"cesium common ({len(names)})", "skastro", sk, None))
+            rows.append(
+                (
+                    f"cesium common ({len(names)})",
+                    "cesium",
+                    run_cesium_rate,
+                    sk / run_cesium_rate,
+                )
+            )
+    except ImportError:
+        print("cesium: not installed")
+
+
+MEMORY_SCRIPT = """
+import resource, time
+import numpy as np
+from skastro.lightcurve import LightCurveFeatures, LightCurveSequence
+N, n = {N}, 100
+rng = np.random.default_rng(0)
+t = np.empty(N * n); m = np.empty(N * n); e = np.empty(N * n)
+step = 10**5
+for lo in range(0, N, step):
+    k = min(step, N - lo)
+    t[lo * n:(lo + k) * n] = np.sort(rng.uniform(0, 1000, (k, n)), axis=1).ravel()
+    m[lo * n:(lo + k) * n] = rng.normal(15, 0.3, k * n)
+    e[lo * n:(lo + k) * n] = rng.uniform(0.02, 0.1, k * n)
+seq = LightCurveSequence(t, m, e, None, np.arange(N + 1) * n, np.arange(N))
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+X = LightCurveFeatures(features="fast").fit(seq[:10]).transform(seq)
+dt = time.perf_counter() - t0
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+gib = 2**30
+print(f"memory: {{N}} x {{n}} points, input {{3 * t.nbytes / gib:.2f}} GiB, "
+      f"output {{X.nbytes / gib:.2f}} GiB, peak RSS {{peak / 2**20:.2f}} GiB "
+      f"(before transform {{base / 2**20:.2f}} GiB), {{N / dt:,.0f}} curves/s")
+"""
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller N")
+    parser.add_argument("--memory", action="store_true", help="10^6 x 100 RSS check")
+    args = parser.parse_args(argv)
+    if args.memory:
+        n = 10**5 if args.quick else 10**6
+        subprocess.run([sys.executable, "-c", MEMORY_SCRIPT.format(N=n)], check=True)
+        return
+    print(f"load average: {os.getloadavg()}, cpus: {os.cpu_count()}")
+    for n_objects, n_points, n_pg, n_slow in (
+        (10**4, 100, 300, 20),
+        (10**3, 1000, 100, 10),
+    ):
+        if args.quick:
+            n_objects, n_pg, n_slow = n_objects // 10, n_pg // 5, 5
+        seq, t, m, e, _ = make_curves(n_objects, n_points)
+        rows: list = []
+        bench_stats(seq, t, m, e, rows)
+        bench_periodogram(seq, t, m, e, min(n_pg, n_objects), rows)
+        bench_feets_cesium(seq, t, m, e, n_slow, rows)
+        print(f"\nN = {n_objects}, n = {n_points} points per light curve")
+        head = ("features", "implementation", "curves/s", "skastro/peer")
+        print(f"{head[0]:38s} {head[1]:26s} {head[2]:>12s} {head[3]:>13s}")
+        for label, impl, r, ratio in rows:
+            ratio_s = f"{ratio:13.2f}" if ratio is not None else ""
+            print(f"{label:38s} {impl:26s} {r:12,.1f} {ratio_s}")
+
+
+if __name__ == "__main__":
+    main()
