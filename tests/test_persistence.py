@@ -271,3 +271,42 @@ def test_unsafe_load_detector_finds_planted_calls(tmp_path):
         "bad.py:6 calls np.load with allow_pickle",
         "bad.py:8 calls joblib.load",
     ]
+
+
+def _unrestricted_unpicklers(path: Path, root: Path) -> list[str]:
+    """Subclasses of pickle.Unpickler that do not restrict ``find_class``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        bases = {ast.unparse(b) for b in node.bases}
+        if bases & {"pickle.Unpickler", "Unpickler", "_pickle.Unpickler"}:
+            methods = {n.name for n in node.body if isinstance(n, ast.FunctionDef)}
+            if "find_class" not in methods:
+                found.append(f"{path.relative_to(root)}:{node.lineno} {node.name}")
+    return found
+
+
+def test_unpicklers_restrict_globals():
+    """A loader that must read an origin's pickles (FR-DEEP's CIFAR-style
+    batches) does it only through an Unpickler whose find_class allows a
+    fixed list of globals, never with pickle.load."""
+    root = Path(skastro.__file__).parent
+    offenders = [
+        o
+        for path in sorted(root.rglob("*.py"))
+        for o in _unrestricted_unpicklers(path, root.parent)
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+def test_unrestricted_unpickler_detector(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "import pickle\n"
+        "class Open(pickle.Unpickler):\n    pass\n"
+        "class Closed(pickle.Unpickler):\n"
+        "    def find_class(self, module, name):\n        raise ValueError\n"
+    )
+    assert _unrestricted_unpicklers(bad, tmp_path) == ["bad.py:2 Open"]
