@@ -175,6 +175,8 @@ def test_sphinx_build_with_gallery(require_data, tmp_path):
     ignore = shutil.ignore_patterns("_build", "auto_examples", "generated", "*.pyc")
     shutil.copytree(DOC, src / "doc", ignore=ignore)
     shutil.copytree(EXAMPLES, src / "examples", ignore=ignore)
+    # plot_lightcurve_speed.py imports ../benchmarks/bench_lightcurve.py
+    shutil.copytree(ROOT / "benchmarks", src / "benchmarks", ignore=ignore)
     out = tmp_path / "html"
     env = {
         **os.environ,
