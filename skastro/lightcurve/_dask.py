@@ -208,8 +208,10 @@ def _transform_partition(part, transformer, *, names, id, time, mag, err, band):
             index=pd.Index([], dtype=index_dtype, name=id),
         )
     # sorted by id (stable), so that the objects come out in sorted-id order
-    # whatever order from_long_table keeps: first appearance or sorted ids
-    part = part.sort_values(id, kind="stable").reset_index(drop=True)
+    # whatever order from_long_table keeps: first appearance or sorted ids;
+    # a partition read from data sorted by object needs no sort
+    if not part[id].is_monotonic_increasing:
+        part = part.sort_values(id, kind="stable")
     curves = from_long_table(part, id=id, time=time, mag=mag, err=err, band=band)
     X = np.asarray(transformer.transform(curves), dtype=np.float64)
     ids = np.asarray(curves.ids) if hasattr(curves, "ids") else pd.unique(part[id])
