@@ -474,7 +474,10 @@ curves or LightCurveSequence
             module = importlib.import_module(
                 f"skastro.lightcurve._features.{module_name}"
             )
-            values.update(module.compute(batch, **self._family_kwargs(module_name)))
+            kwargs = self._family_kwargs(module_name)
+            if module_name == "_stats":
+                kwargs["names"] = base
+            values.update(module.compute(batch, **kwargs))
         cols = []
         for b in range(n_bands):
             for name in base:

@@ -10,8 +10,8 @@ from ._segments import segment_sort
 class SegmentBatch:
     """Flat time-sorted arrays split into segments (one per object and band).
 
-    The magnitude-sorted copy (and the sorted absolute deviations from the
-    median) are computed once and shared by every percentile-type feature.
+    The magnitude-sorted copy is computed once and shared by every
+    percentile-type feature (and the colours).
     """
 
     def __init__(self, t, m, err, offsets, *, n_objects: int, n_bands: int):
@@ -23,7 +23,6 @@ class SegmentBatch:
         self.n_bands = n_bands
         self._sorted_m = None
         self._median = None
-        self._sorted_dev = None
 
     @property
     def n_segments(self) -> int:
@@ -51,11 +50,3 @@ class SegmentBatch:
             med[ok] = 0.5 * (ms[lo[ok]] + ms[hi[ok]])
             self._median = med
         return self._median
-
-    @property
-    def sorted_dev(self) -> np.ndarray:
-        """|m - median| sorted within segments (for the MAD)."""
-        if self._sorted_dev is None:
-            med = np.repeat(self.median, self.lengths)
-            self._sorted_dev = segment_sort(np.abs(self.m - med), self.offsets)
-        return self._sorted_dev

@@ -177,18 +177,19 @@ def _prepare(t, m, err, seg, o, n_bands, t0, w, wy, tr, yy, chi0, la, lb):
             tr[i - a_obj] = t[i] - t0
         if b - a < MIN_POINTS:
             continue
+        ref = m[a]
         wsum = 0.0
         wm = 0.0
         for i in range(a, b):
             wi = 1.0 / (err[i] * err[i])
             wsum += wi
-            wm += wi * m[i]
+            wm += wi * (m[i] - ref)
         wm /= wsum
         acc = 0.0
         raw = 0.0
         for i in range(a, b):
             wi = 1.0 / (err[i] * err[i])
-            y = m[i] - wm
+            y = (m[i] - ref) - wm
             j = i - a_obj
             w[j] = wi / wsum
             wy[j] = w[j] * y
@@ -528,8 +529,11 @@ def _fap_baluev(z, fmax, tr, w, a, b):
     n = b - a
     nh = n - 1.0
     nk = n - 3.0
-    if nh <= 1 or z >= 1.0:
-        return 0.0 if z >= 1.0 else np.nan
+    if n < 5:
+        # N - 4 = 0 makes the bound jump from 1 to 0 as the power reaches 1
+        return np.nan
+    if z >= 1.0:
+        return 0.0
     tw = 0.0
     for i in range(a, b):
         tw += w[i] * tr[i]
@@ -591,13 +595,14 @@ def _folded_kernel(t, m, err, seg, period, out):
         if n < MIN_POINTS or not p > 0:
             continue
         t0 = t[a]
+        ref = m[a]
         mean = 0.0
         for i in range(a, b):
-            mean += m[i]
+            mean += m[i] - ref
         mean /= n
         var = 0.0
         for i in range(a, b):
-            var += (m[i] - mean) ** 2
+            var += ((m[i] - ref) - mean) ** 2
         var /= n - 1
         # fold at twice the period (as FATS) and sort by phase
         phase = np.empty(n)
@@ -613,7 +618,7 @@ def _folded_kernel(t, m, err, seg, period, out):
             eta = 0.0
             prev = 0.0
             for j in range(n):
-                mj = m[a + order[j]]
+                mj = m[a + order[j]] - ref
                 cs += (mj - mean) / (n * std)
                 cmax = max(cmax, cs)
                 cmin = min(cmin, cs)
@@ -636,7 +641,7 @@ def _folded_kernel(t, m, err, seg, period, out):
                 row[1 + 2 * k] = math.sin((k + 1) * x)
                 row[2 + 2 * k] = math.cos((k + 1) * x)
             for r in range(9):
-                atb[r] += wi * row[r] * (m[i] - mean)
+                atb[r] += wi * row[r] * ((m[i] - ref) - mean)
                 for q in range(r, 9):
                     ata[r, q] += wi * row[r] * row[q]
         for r in range(9):

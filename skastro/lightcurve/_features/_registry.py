@@ -256,7 +256,7 @@ def per_band_specs(n_peaks: int = 3) -> list[FeatureSpec]:
             "period_0_fap",
             "periodogram",
             "false-alarm probability of peak 0, Baluev (2008) upper bound",
-            PERIODOGRAM_MIN_POINTS,
+            5,
         )
     )
     specs += [FeatureSpec(n, "fourier", d, k) for n, d, k in _FOURIER]

@@ -47,25 +47,75 @@ def hazen(x, a, n, q):
 
 
 @numba.njit(cache=True, nogil=True)
-def _kernel(m, err, ms, ds, offsets, out):
+def _select(buf, n, k):
+    """k-th smallest of ``buf[:n]`` (quickselect, reorders ``buf``)."""
+    lo, hi = 0, n - 1
+    while lo < hi:
+        pivot = buf[(lo + hi) // 2]
+        i, j = lo, hi
+        while i <= j:
+            while buf[i] < pivot:
+                i += 1
+            while buf[j] > pivot:
+                j -= 1
+            if i <= j:
+                tmp = buf[i]
+                buf[i] = buf[j]
+                buf[j] = tmp
+                i += 1
+                j -= 1
+        if k <= j:
+            hi = j
+        elif k >= i:
+            lo = i
+        else:
+            break
+    return buf[k]
+
+
+@numba.njit(cache=True, nogil=True)
+def _median_abs_dev(m, a, n, median, buf):
+    for i in range(n):
+        buf[i] = abs(m[a + i] - median)
+    hi = _select(buf, n, n // 2)
+    if n % 2 == 1:
+        return hi
+    # the largest of the lower half is the other middle order statistic
+    lo = buf[0]
+    for i in range(1, n // 2):
+        lo = max(lo, buf[i])
+    return 0.5 * (lo + hi)
+
+
+@numba.njit(cache=True, nogil=True)
+def _kernel(m, err, ms, offsets, need_ad, out):
     sqrt2 = math.sqrt(2.0)
+    longest = 0
+    for s in range(offsets.shape[0] - 1):
+        longest = max(longest, offsets[s + 1] - offsets[s])
+    scratch = np.empty(longest)
     for s in range(offsets.shape[0] - 1):
         a, b = offsets[s], offsets[s + 1]
         n = b - a
         if n == 0:
             continue
+        # sums relative to the first magnitude: exact offset invariance and
+        # no cancellation for constant light curves
+        ref = m[a]
         acc = 0.0
         wsum = 0.0
         wm = 0.0
         e2 = 0.0
         for i in range(a, b):
-            acc += m[i]
+            acc += m[i] - ref
             w = 1.0 / (err[i] * err[i])
             wsum += w
-            wm += w * m[i]
+            wm += w * (m[i] - ref)
             e2 += err[i] * err[i]
-        mean = acc / n
-        wmean = wm / wsum
+        mean_rel = acc / n
+        wmean_rel = wm / wsum
+        mean = ref + mean_rel
+        wmean = ref + wmean_rel
         lo_, hi_ = ms[a], ms[b - 1]
         median = hazen(ms, a, n, 0.5)
         out[s, 0] = mean
@@ -73,7 +123,7 @@ def _kernel(m, err, ms, ds, offsets, out):
         out[s, 2] = median
         out[s, 6] = 0.5 * (hi_ - lo_)
         out[s, 7] = max(hi_ - median, median - lo_)
-        out[s, 8] = hazen(ds, a, n, 0.5)
+        out[s, 8] = _median_abs_dev(m, a, n, median, scratch)
         q25 = hazen(ms, a, n, 0.25)
         q75 = hazen(ms, a, n, 0.75)
         out[s, 9] = q75 - q25
@@ -101,12 +151,12 @@ def _kernel(m, err, ms, ds, offsets, out):
         m4 = 0.0
         chi2 = 0.0
         for i in range(a, b):
-            d = m[i] - mean
+            d = (m[i] - ref) - mean_rel
             d2 = d * d
             m2 += d2
             m3 += d2 * d
             m4 += d2 * d2
-            r = (m[i] - wmean) / err[i]
+            r = ((m[i] - ref) - wmean_rel) / err[i]
             chi2 += r * r
         var = m2 / (n - 1)
         std = math.sqrt(var)
@@ -119,7 +169,7 @@ def _kernel(m, err, ms, ds, offsets, out):
             continue
         beyond = 0
         for i in range(a, b):
-            if abs(m[i] - mean) > std:
+            if abs((m[i] - ref) - mean_rel) > std:
                 beyond += 1
         out[s, 10] = beyond / n
         if n >= 3:
@@ -128,16 +178,19 @@ def _kernel(m, err, ms, ds, offsets, out):
             out[s, 5] = n * (n + 1.0) / ((n - 1.0) * (n - 2.0) * (n - 3.0)) * m4 / (
                 var * var
             ) - 3.0 * (n - 1.0) ** 2 / ((n - 2.0) * (n - 3.0))
+            if not need_ad:
+                continue
             ad = 0.0
             for k in range(n):
-                z = (ms[a + k] - mean) / std
+                z = ((ms[a + k] - ref) - mean_rel) / std
                 cdf = 0.5 * math.erfc(-z / sqrt2)
                 sf = 0.5 * math.erfc(z / sqrt2)
                 ad += (2 * k + 1) * math.log(cdf) + (2 * (n - k) - 1) * math.log(sf)
             out[s, 18] = (1.0 + 4.0 / n - 25.0 / (n * n)) * (-n - ad / n)
 
 
-def compute(batch) -> dict[str, np.ndarray]:
+def compute(batch, names=NAMES) -> dict[str, np.ndarray]:
     out = np.full((batch.n_segments, len(NAMES)), np.nan)
-    _kernel(batch.m, batch.err, batch.sorted_m, batch.sorted_dev, batch.offsets, out)
+    need_ad = "anderson_darling" in names
+    _kernel(batch.m, batch.err, batch.sorted_m, batch.offsets, need_ad, out)
     return dict(zip(NAMES, out.T))

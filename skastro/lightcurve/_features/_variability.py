@@ -38,12 +38,14 @@ def _kernel(t, m, err, offsets, out):
         wsum = 0.0
         wm = 0.0
         wt = 0.0
+        # magnitudes relative to the first one (exact offset invariance)
+        ref = m[a]
         for i in range(a, b):
-            acc += m[i]
+            acc += m[i] - ref
             tacc += t[i] - t0
             w = 1.0 / (err[i] * err[i])
             wsum += w
-            wm += w * m[i]
+            wm += w * (m[i] - ref)
             wt += w * (t[i] - t0)
         mean = acc / n
         tmean = tacc / n
@@ -57,9 +59,9 @@ def _kernel(t, m, err, offsets, out):
         wsxx = 0.0
         wsxy = 0.0
         for i in range(a, b):
-            d = m[i] - mean
+            d = (m[i] - ref) - mean
             m2 += d * d
-            r = (m[i] - wmean) / err[i]
+            r = ((m[i] - ref) - wmean) / err[i]
             chi2 += r * r
             absdev += abs(r)
             x = t[i] - t0 - tmean
@@ -68,7 +70,7 @@ def _kernel(t, m, err, offsets, out):
             w = 1.0 / (err[i] * err[i])
             wx = t[i] - t0 - wtmean
             wsxx += w * wx * wx
-            wsxy += w * wx * (m[i] - wmean)
+            wsxy += w * wx * ((m[i] - ref) - wmean)
         var = m2 / (n - 1)
         std = math.sqrt(var)
         # slopes between consecutive points (pairs with equal times skipped)
@@ -99,7 +101,7 @@ def _kernel(t, m, err, offsets, out):
             cmax = 0.0
             cmin = 0.0
             for i in range(a, b):
-                cs += (m[i] - mean) / (n * std)
+                cs += ((m[i] - ref) - mean) / (n * std)
                 if i == a:
                     cmax = cs
                     cmin = cs
@@ -112,7 +114,7 @@ def _kernel(t, m, err, offsets, out):
             for k in range(1, n):
                 c = 0.0
                 for i in range(a, b - k):
-                    c += (m[i] - mean) * (m[i + k] - mean)
+                    c += ((m[i] - ref) - mean) * ((m[i + k] - ref) - mean)
                 if c / m2 < inv_e:
                     k_found = k
                     break
@@ -124,9 +126,9 @@ def _kernel(t, m, err, offsets, out):
             runs = 0
             for i in range(a, b - 2):
                 if (
-                    abs(m[i] - mean) > 2 * std
-                    and abs(m[i + 1] - mean) > 2 * std
-                    and abs(m[i + 2] - mean) > 2 * std
+                    abs((m[i] - ref) - mean) > 2 * std
+                    and abs((m[i + 1] - ref) - mean) > 2 * std
+                    and abs((m[i + 2] - ref) - mean) > 2 * std
                 ):
                     runs += 1
             out[s, 11] = runs / (n - 2.0)
@@ -136,7 +138,7 @@ def _kernel(t, m, err, offsets, out):
             slope = sxy / sxx
             res2 = 0.0
             for i in range(a, b):
-                r = (m[i] - mean) - slope * (t[i] - t0 - tmean)
+                r = ((m[i] - ref) - mean) - slope * (t[i] - t0 - tmean)
                 res2 += r * r
             noise2 = res2 / (n - 2)
             out[s, 5] = slope
@@ -146,7 +148,7 @@ def _kernel(t, m, err, offsets, out):
             wslope = wsxy / wsxx
             wres2 = 0.0
             for i in range(a, b):
-                r = ((m[i] - wmean) - wslope * (t[i] - t0 - wtmean)) / err[i]
+                r = (((m[i] - ref) - wmean) - wslope * (t[i] - t0 - wtmean)) / err[i]
                 wres2 += r * r
             out[s, 8] = wslope
             out[s, 9] = math.sqrt(1.0 / wsxx)
