@@ -283,10 +283,9 @@ class KerasEstimatorBase(BaseEstimator):
             "learning_rate": self.learning_rate,
             **_route_params(routed, "optimizer"),
         }
-        if callable(self.optimizer) and not isinstance(self.optimizer, str):
-            if isinstance(self.optimizer, type):
-                return self.optimizer(**kwargs)
-            return self.optimizer
+        if not isinstance(self.optimizer, str):
+            # an optimizer class (or factory): a fresh instance for each fit
+            return self.optimizer(**kwargs)
         try:
             cls = type(keras.optimizers.get(self.optimizer))
         except ValueError as exc:

@@ -91,6 +91,17 @@ def test_routed_params_reach_their_destination(blobs):
     assert est.model_.run_eagerly
 
 
+def test_optimizer_class(blobs):
+    import keras
+
+    X, y = blobs
+    est = _mlp(optimizer=keras.optimizers.SGD, learning_rate=0.1)
+    est.set_params(optimizer__momentum=0.5).fit(X, y)
+    assert isinstance(est.model_.optimizer, keras.optimizers.SGD)
+    assert float(est.model_.optimizer.momentum) == 0.5
+    assert np.isclose(float(est.model_.optimizer.learning_rate), 0.1)
+
+
 def test_bad_routed_name_is_rejected(blobs):
     X, y = blobs
     with pytest.raises(ValueError, match="'loss__alpha'.*model__"):
