@@ -286,6 +286,21 @@ default=None
         The strings balance the children of each node. A dict maps class or
         node names to weights: a node's estimator weighs each child by its
         entry (1 when absent).
+    priors : {"empirical", "uniform"} or array-like of shape (n_classes,), \
+default="empirical"
+        Class priors of the predicted probabilities. ``"empirical"`` uses the
+        node estimators' probabilities as they are, which reflect the class
+        mix they were trained on. ``"uniform"`` (every class equally likely a
+        priori) or given priors (in ``classes_`` order, positive, summing to
+        one) shift them by Bayes' rule: at every node,
+        P(child | parent) is multiplied by q(child) / f(child) and
+        renormalised, where f is the child's (weighted) fraction of the
+        node's training samples and q its share of the priors (the sum over
+        its leaves). Use it with estimators trained on the natural class mix
+        (random forest, neural network, logistic regression); a balanced
+        estimator (the default ``BalancedRandomForestClassifier``, or
+        ``class_weight="balanced"``) already behaves as if the priors were
+        uniform.
     n_jobs : int or None, default=None
         Number of nodes fitted in parallel with joblib (``-1``: all cores).
         A flat taxonomy has a single node: set the estimator's own ``n_jobs``
@@ -356,6 +371,7 @@ default=None
         "taxonomy": [dict, None],
         "estimator": [HasMethods(["fit", "predict_proba"]), None],
         "class_weight": [dict, StrOptions({"balanced", "balanced_subsample"}), None],
+        "priors": [StrOptions({"empirical", "uniform"}), "array-like"],
         "n_jobs": [Integral, None],
         "random_state": ["random_state"],
     }
@@ -366,12 +382,14 @@ default=None
         estimator: BaseEstimator | None = None,
         *,
         class_weight: str | dict | None = None,
+        priors: str | np.ndarray = "empirical",
         n_jobs: int | None = None,
         random_state: int | np.random.RandomState | None = None,
     ):
         self.taxonomy = taxonomy
         self.estimator = estimator
         self.class_weight = class_weight
+        self.priors = priors
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -391,6 +409,32 @@ default=None
             "reset": reset,
         }
         return validate_data(self, X, y, **kwargs)
+
+    def _class_prior(self):
+        """Target class priors, or None for the estimators' own ones."""
+        n_classes = len(self.classes_)
+        if isinstance(self.priors, str):
+            if self.priors == "uniform":
+                return np.full(n_classes, 1.0 / n_classes)
+            return None
+        priors = np.asarray(self.priors, dtype=float)
+        if priors.shape != (n_classes,):
+            raise ValueError(
+                f"priors has shape {priors.shape}; expected ({n_classes},), one "
+                f"per class of {self.classes_.tolist()!r}."
+            )
+        bad = np.flatnonzero(~np.isfinite(priors) | (priors <= 0))
+        if bad.size:
+            raise ValueError(
+                f"priors[{int(bad[0])}] = {priors[bad[0]].item()!r} (class "
+                f"{self.classes_[bad[0]].item()!r}); expected positive finite "
+                "values."
+            )
+        if not np.isclose(priors.sum(), 1.0):
+            raise ValueError(
+                f"priors sum to {priors.sum().item()!r}; expected them to sum to 1."
+            )
+        return priors
 
     def _node_class_weight(self, tree, node):
         if not isinstance(self.class_weight, dict):
@@ -454,7 +498,8 @@ default=None
         # leaf index (position in classes_) -> node id
         leaf_node = tree.leaf_ids(self.classes_)
         nodes = tree.fitted_nodes()
-        jobs = []
+        class_prior = self._class_prior()
+        jobs, node_freq, self._prior_ratio = [], [], {}
         for node in nodes:
             # child position of every class under this node, -1 elsewhere
             child_of_leaf = np.full(len(self.classes_), -1)
@@ -480,6 +525,12 @@ default=None
             if rng is not None:
                 _set_random_states(est, rng.randint(_MAX_SEED))
             jobs.append((est, X_node, target[rows], sw_node))
+            freq = np.bincount(
+                target[rows],
+                weights=sw_node,
+                minlength=len(tree.children[node]),
+            )
+            node_freq.append(freq / freq.sum())
 
         if len(jobs) == 1:
             fitted = [_fit_node(*jobs[0])]
@@ -496,6 +547,15 @@ default=None
                 )
         self._tree = tree
         self._leaf_node = leaf_node
+        if class_prior is not None:
+            # prior share of every node: the sum over its leaves
+            share = np.zeros(len(tree.names))
+            share[leaf_node] = class_prior
+            for i in range(len(tree.names) - 1, 0, -1):  # children before parents
+                share[tree.parent[i]] += share[i]
+            for node, freq in zip(nodes, node_freq):
+                q = share[tree.children[node]]
+                self._prior_ratio[tree.names[node]] = (q / q.sum()) / freq
         self.estimators_ = {tree.names[n]: e for n, e in zip(nodes, fitted)}
         self.children_ = {
             tree.names[i]: [tree.names[c] for c in ch]
@@ -535,6 +595,10 @@ default=None
             est = fitted[tree.names[node]]
             cond = np.zeros((n, len(children)))
             cond[:, np.asarray(est.classes_, dtype=int)] = est.predict_proba(X)
+            ratio = self._prior_ratio.get(tree.names[node])
+            if ratio is not None:
+                cond *= ratio
+                cond /= cond.sum(axis=1, keepdims=True)
             prob[:, children] = prob[:, [node]] * cond
         return prob
 

@@ -164,6 +164,48 @@ def test_integer_labels_and_leaf_named_like_node():
     assert np.mean(clf.predict(X) == y_int) > 0.9
 
 
+def test_uniform_priors_shift_every_node_by_bayes_rule():
+    X, y = _three_blobs()  # STAR 60, GALAXY 60, QSO 20
+    X_test, _ = _three_blobs(seed=5)
+    clf = HierarchicalClassifier(TAXONOMY, LogisticRegression(), priors="uniform")
+    proba = clf.fit(X, y).predict_proba(X_test)
+    # by hand: root children (point, extended) trained on 80 / 60 samples,
+    # uniform priors over 3 classes give them 2/3 and 1/3; the point node
+    # (STAR, QSO) was trained on 60 / 20 and gets 1/2, 1/2
+    point = np.isin(y, ["STAR", "QSO"])
+    root = LogisticRegression().fit(X, point).predict_proba(X_test)
+    root = root[:, [1, 0]] * np.array([2 / 3, 1 / 3]) / np.array([80, 60])
+    root /= root.sum(axis=1, keepdims=True)
+    node = LogisticRegression().fit(X[point], y[point] == "QSO").predict_proba(X_test)
+    node = node * np.array([1 / 2, 1 / 2]) / np.array([60, 20])
+    node /= node.sum(axis=1, keepdims=True)
+    expected = np.column_stack(
+        [root[:, 1], root[:, 0] * node[:, 1], root[:, 0] * node[:, 0]]
+    )
+    np.testing.assert_allclose(proba, expected, rtol=1e-6)
+    # given priors equal to the training frequencies change nothing
+    freq = np.array([60, 20, 60]) / 140
+    same = HierarchicalClassifier(TAXONOMY, LogisticRegression(), priors=freq)
+    plain = HierarchicalClassifier(TAXONOMY, LogisticRegression())
+    np.testing.assert_allclose(
+        same.fit(X, y).predict_proba(X_test), plain.fit(X, y).predict_proba(X_test)
+    )
+
+
+@pytest.mark.parametrize(
+    "priors, match",
+    [
+        ([0.5, 0.5], r"priors has shape \(2,\); expected \(3,\)"),
+        ([0.5, 0.0, 0.5], r"priors\[1\] = 0.0 \(class 'QSO'\)"),
+        ([0.5, 0.2, 0.5], "priors sum to 1.2"),
+    ],
+)
+def test_bad_priors(priors, match):
+    X, y = _three_blobs()
+    with pytest.raises(ValueError, match=match):
+        HierarchicalClassifier(TAXONOMY, LogisticRegression(), priors=priors).fit(X, y)
+
+
 # --------------------------------------------------------------------------
 # errors
 # --------------------------------------------------------------------------
