@@ -202,7 +202,9 @@ CHILDREN = {
 # --- parent: run a child, sample its tree's memory ------------------------------
 
 
-def _tree_rss(proc) -> int:
+def _tree_rss(proc, cpu: dict) -> int:
+    """RSS summed over ``proc`` and its descendants; records each one's CPU
+    seconds (user + system) in ``cpu``, by pid."""
     import psutil
 
     total = 0
@@ -212,7 +214,10 @@ def _tree_rss(proc) -> int:
         return 0
     for p in procs:
         try:
-            total += p.memory_info().rss
+            with p.oneshot():
+                total += p.memory_info().rss
+                times = p.cpu_times()
+                cpu[p.pid] = times.user + times.system
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass
     return total
@@ -225,12 +230,13 @@ def run_child(name: str, argv: list[str]) -> dict:
     popen = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     proc = psutil.Process(popen.pid)
     peak = 0
+    cpu: dict[int, float] = {}
     done = threading.Event()
 
     def sample():
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc))
+            peak = max(peak, _tree_rss(proc, cpu))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -245,6 +251,10 @@ def run_child(name: str, argv: list[str]) -> dict:
     result = json.loads(out.strip().splitlines()[-1])
     result["peak_rss_gib"] = peak / GIB
     result["wall_s"] = wall
+    # CPU seconds of the whole process tree (sampled, so a process that
+    # lived < 0.1 s may be missed): on a shared machine, the figure that
+    # other people's load does not inflate
+    result["cpu_s"] = sum(cpu.values())
     return result
 
 
@@ -311,7 +321,8 @@ def main() -> None:
                 f"  in memory, 1 process: transform {mem['transform_s']:.1f} s = "
                 f"{args.n / mem['transform_s']:,.0f} curves/s; with input "
                 f"generation {e2e:.1f} s = {args.n / e2e:,.0f} curves/s; "
-                f"{mem['n_features']} features; peak RSS "
+                f"{mem['n_features']} features; process CPU {mem['cpu_s']:.0f} s "
+                f"(whole run, generation included); peak RSS "
                 f"{mem['peak_rss_gib']:.2f} GiB (input {mem['input_gib']:.2f} GiB, "
                 f"output {mem['output_gib']:.2f} GiB; goal < 4 GiB)"
             )
@@ -325,7 +336,8 @@ def main() -> None:
                 f"  Dask LocalCluster, 2 worker processes x 1 thread "
                 f"({dask['n_partitions']} partitions, {how}): "
                 f"{dask['total_s']:.1f} s = {args.n / dask['total_s']:,.0f} "
-                f"curves/s (input generated on the workers); peak RSS of "
+                f"curves/s (input generated on the workers); CPU of all processes "
+                f"{dask['cpu_s']:.0f} s (cluster start included); peak RSS of "
                 f"client + scheduler + workers {dask['peak_rss_gib']:.2f} GiB; "
                 f"{dask['n_rows']:,} rows, ids unique: {dask['unique_ids']}"
             )
@@ -338,10 +350,14 @@ def main() -> None:
     if dask and "error" not in dask:
         per_worker = args.n / dask["total_s"] / 2
         workers = math.ceil(LSST_NIGHT / NIGHT_SECONDS / per_worker)
+        cpu_per_curve = dask["cpu_s"] / args.n
+        cores = math.ceil(LSST_NIGHT * cpu_per_curve / NIGHT_SECONDS)
         print(
             f"  LSST night: {LSST_NIGHT:,} light curves in {NIGHT_SECONDS:.0f} s "
             f"need {LSST_NIGHT / NIGHT_SECONDS:,.0f} curves/s = {workers} workers "
-            f"at the measured {per_worker:,.0f} curves/s per worker"
+            f"at the measured {per_worker:,.0f} curves/s per worker (wall clock, "
+            f"on this shared machine); from CPU time ({cpu_per_curve * 1e3:.2f} "
+            f"ms per curve, all Dask processes) {cores} fully busy cores"
         )
     if "hierarchical" in only:
         h = run_child("hierarchical", argv)
@@ -352,7 +368,8 @@ def main() -> None:
                 f"HierarchicalClassifier (default BalancedRandomForest per node, "
                 f"n_jobs=2) on {args.rows:,} rows x 50 float32 features "
                 f"({h['X_gib']:.2f} GiB): fit {h['fit_s']:.1f} s, predict "
-                f"{h['n_predict']:,} rows {h['predict_s']:.1f} s; peak RSS "
+                f"{h['n_predict']:,} rows {h['predict_s']:.1f} s; CPU "
+                f"{h['cpu_s']:.0f} s (all processes); peak RSS "
                 f"{h['peak_rss_gib']:.2f} GiB; training accuracy "
                 f"{h['train_accuracy']:.3f}"
             )
@@ -360,3 +377,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    if "--child" not in sys.argv:
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
