@@ -58,7 +58,6 @@ autodoc_typehints = "none"  # numpydoc's Parameters section says it all
 # numpydoc: autosummary already lists members on the class pages.
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
-numpydoc_attributes_as_param_list = False
 numpydoc_xref_param_type = False
 
 # -- Intersphinx (off unless asked for: CI has no network) -------------------

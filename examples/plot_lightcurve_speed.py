@@ -42,11 +42,16 @@ from time import perf_counter
 import matplotlib.pyplot as plt
 import numpy as np
 
-try:  # run by sphinx-gallery or as a script: the repository's benchmarks/
-    ROOT = Path(__file__).resolve().parents[1]
-except NameError:  # pasted into an interactive session from the repository root
-    ROOT = Path.cwd()
-sys.path.insert(0, str(ROOT / "benchmarks"))
+# the repository's benchmarks/ folder, found from this script's folder (or,
+# where there is no __file__, as under sphinx-gallery, from the working folder)
+try:
+    HERE = Path(__file__).resolve().parent
+except NameError:
+    HERE = Path.cwd()
+BENCHMARKS = next(
+    p / "benchmarks" for p in (HERE, *HERE.parents) if (p / "benchmarks").is_dir()
+)
+sys.path.insert(0, str(BENCHMARKS))
 import bench_lightcurve as bench
 
 from skastro.lightcurve import LightCurveFeatures

@@ -6,8 +6,19 @@
   with its one-line definition, generated at build time from
   :func:`skastro.lightcurve.feature_definitions`, so the table can never drift
   from the code.
+* Two docstring guards, so that ``sphinx-build -W`` passes offline:
+
+  - in the ``name : type`` lines of numpydoc sections, a fitted-attribute
+    name such as ``n_features_in_`` inside a type (``ndarray of shape
+    (n_features_in_,)``) and a ``*`` are escaped, as reST would otherwise
+    read ``n_features_in_`` as a reference and ``*`` as emphasis;
+  - references that only scikit-learn's own site defines (its user-guide
+    labels and glossary), met in the docstrings skastro's estimators inherit
+    from scikit-learn, are rendered as plain text instead of warning. With
+    ``SKASTRO_DOCS_INTERSPHINX=1`` intersphinx resolves them first.
 """
 
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -108,6 +119,49 @@ class FeatureTableDirective(SphinxDirective):
         return container.children
 
 
+_PARAM_LINE = re.compile(r"^(\s*[\w*][\w*, ]* : )(.+)$")
+_QUOTED = re.compile(r"(``.*?``|`[^`]*`)")
+
+
+def escape_type(text: str) -> str:
+    """Escape trailing underscores of names and ``*`` outside backquotes."""
+    parts = _QUOTED.split(text)
+    for i in range(0, len(parts), 2):  # even parts lie outside backquotes
+        part = parts[i].replace("*", r"\*")
+        parts[i] = re.sub(r"\b([A-Za-z]\w*)_(?!\w)", r"\1\\_", part)
+    return "".join(parts)
+
+
+def escape_param_types(app, what, name, obj, options, lines) -> None:
+    """``autodoc-process-docstring`` hook: escape the type of each parameter."""
+    for i, line in enumerate(lines):
+        match = _PARAM_LINE.match(line)
+        if match:
+            lines[i] = match.group(1) + escape_type(match.group(2))
+
+
+def sklearn_only_references_as_text(app, env, node, contnode):
+    """``missing-reference`` hook: scikit-learn's own labels become plain text.
+
+    Applies only to references in docstrings inherited from scikit-learn
+    (``set_output``, ``score``, ``set_fit_request``, ...), whose targets live
+    on scikit-learn's site.
+    """
+    from sphinx.util.nodes import get_node_source
+
+    try:
+        source = get_node_source(node)
+    except ValueError:  # no source on the node nor on its parents
+        return None
+    if "docstring of sklearn." in source:
+        return contnode
+    return None
+
+
 def setup(app):
     app.add_directive("skastro-feature-table", FeatureTableDirective)
+    # before numpydoc (priority 500) turns the sections into reST
+    app.connect("autodoc-process-docstring", escape_param_types, priority=100)
+    # after intersphinx (priority 500), which resolves them when it is on
+    app.connect("missing-reference", sklearn_only_references_as_text, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
