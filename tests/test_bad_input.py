@@ -20,7 +20,8 @@ Warnings are a valid part of a result (they are recorded, not raised).
 Runs: by default a bounded, deterministic number of examples
 (``derandomize=True``) that keeps this file near two minutes on two cores.
 For a longer, randomised search set ``SKASTRO_HYPOTHESIS_PROFILE=long``
-(500 examples per estimator and case family, 50 for the Keras ones)::
+(500 tabular examples per estimator, 50 for the Keras ones, 1000 light-curve
+batches)::
 
     SKASTRO_HYPOTHESIS_PROFILE=long python -m pytest tests/test_bad_input.py
 """
