@@ -158,7 +158,37 @@ def sklearn_only_references_as_text(app, env, node, contnode):
     return None
 
 
+def data_docstring(app, what, name, obj, options, lines) -> None:
+    """``autodoc-process-docstring`` hook for module constants.
+
+    A constant re-exported by a subpackage (``DEFAULT_STORAGE``) is documented
+    by a ``#:`` comment where it is defined, in a private module; autodoc,
+    looking in the subpackage, would show the docstring of ``str`` instead.
+    """
+    if what != "data" or type(obj).__module__ != "builtins":
+        return
+    import importlib
+    import pkgutil
+
+    from sphinx.pycode import ModuleAnalyzer
+
+    package_name, attr = name.rsplit(".", 1)
+    package = importlib.import_module(package_name)
+    modules = [package_name]
+    if hasattr(package, "__path__"):
+        modules += [
+            f"{package_name}.{m.name}" for m in pkgutil.iter_modules(package.__path__)
+        ]
+    for module in modules:
+        docs = ModuleAnalyzer.for_module(module).find_attr_docs()
+        if ("", attr) in docs:
+            lines[:] = list(docs[("", attr)])
+            return
+    lines[:] = []
+
+
 def setup(app):
+    app.connect("autodoc-process-docstring", data_docstring, priority=100)
     app.add_directive("skastro-feature-table", FeatureTableDirective)
     # before numpydoc (priority 500) turns the sections into reST
     app.connect("autodoc-process-docstring", escape_param_types, priority=100)
