@@ -147,7 +147,8 @@ def test_example_script_follows_the_gallery_rules(name):
     }
     assert "skastro.datasets" in imports, f"{name}: real data through skastro.datasets"
     assert "matplotlib.pyplot" in imports or "import matplotlib.pyplot" in source
-    assert "random_state" in source or "seed" in source, f"{name}: not seeded"
+    seeded = re.search(r"random_state=\d|default_rng\(\d|seed=\d", source)
+    assert seeded, f"{name}: no seeded random number generator"
 
 
 def test_feature_table_lines_escape_and_cover_every_feature():
@@ -208,3 +209,25 @@ def test_sphinx_build_with_gallery(require_data, tmp_path):
     table = (out / "user_guide" / "lightcurve.html").read_text()
     for feature in feature_definitions():
         assert f">{feature}<" in table, feature
+
+
+def test_escape_type_guards_attribute_names_and_stars():
+    sys.path.insert(0, str(DOC / "sphinxext"))
+    try:
+        from skastro_docs import _PARAM_LINE, escape_type
+    finally:
+        sys.path.remove(str(DOC / "sphinxext"))
+    # reST reads "name_" as a reference and "*" as emphasis: both escaped
+    assert escape_type("ndarray of shape (n_features_in_,)") == (
+        r"ndarray of shape (n_features_in\_,)"
+    )
+    assert escape_type("ndarray of shape (n, *input_shape_)") == (
+        r"ndarray of shape (n, \*input_shape\_)"
+    )
+    # quoted text and ordinary words are left alone
+    assert escape_type("ndarray of shape (`n_features_in_`,)") == (
+        "ndarray of shape (`n_features_in_`,)"
+    )
+    assert escape_type("dict of str to list of float") == "dict of str to list of float"
+    assert _PARAM_LINE.match("    X_rec : ndarray of shape (n, d)")
+    assert not _PARAM_LINE.match("    The error: a sentence, not a parameter.")
