@@ -293,9 +293,9 @@ class Autoencoder(
         return self.latent_dim_
 
     def _score(self, X) -> np.ndarray:
-        reconstruction = self._predict_raw(X)
-        error = (reconstruction - X.astype(np.float64)) ** 2
-        return -error.reshape(len(X), -1).mean(axis=1)
+        reconstruction = self._predict_raw(X)  # flat, as the model outputs
+        error = (reconstruction - X.reshape(len(X), -1).astype(np.float64)) ** 2
+        return -error.mean(axis=1)
 
     def score_samples(self, X) -> np.ndarray:
         """Minus the mean squared reconstruction error of each sample.
@@ -408,7 +408,8 @@ class Autoencoder(
         ]
         if not out:
             return np.zeros((0, *self.input_shape_), dtype=np.float64)
-        return np.concatenate(out).astype(np.float64, copy=False)
+        out = np.concatenate(out).astype(np.float64, copy=False)
+        return out.reshape(len(Z), *self.input_shape_)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -449,7 +449,8 @@ class KerasEstimatorBase(BaseEstimator):
         batch_size = fit_kwargs.pop("batch_size", self.batch_size)
         verbose = fit_kwargs.pop("verbose", self.verbose)
         fit_kwargs.setdefault("shuffle", True)
-        y_fit = X if y is None else y
+        # an autoencoder (y None) learns to output its flattened input
+        y_fit = X.reshape(len(X), -1) if y is None else y
         validation_data = None
         if val is not None:
             validation_data = (X[val], y_fit[val], sample_weight[val])

@@ -184,7 +184,9 @@ def autoencoder_builder(
     ``kind="conv"``: ``same``-padded convolutions with ``encoder_units[:-1]``
     filters, each followed by 2x pooling, then a dense latent layer of
     ``encoder_units[-1]`` units; the decoder mirrors it with upsampling and
-    crops back to the input shape. The encoder ends at the layer named
+    crops back to the input shape. The output is flat, ``(n_samples,
+    n_features)`` for dense and ``(n_samples, prod(input_shape))`` for conv:
+    the target is the flattened input. The encoder ends at the layer named
     ``"latent"``, which :meth:`Autoencoder.transform` reads.
 
     Parameters
@@ -208,7 +210,7 @@ def autoencoder_builder(
     Returns
     -------
     model : keras.Model
-        The compiled autoencoder, output shape equal to the input shape.
+        The compiled autoencoder, output the flattened input shape.
     """
     import keras
 
@@ -277,7 +279,9 @@ def autoencoder_builder(
                 h = keras.layers.Cropping2D(
                     ((0, excess[0]), (0, excess[1])), dtype=dtype
                 )(h)
-        outputs = Conv(shape[-1], kernel_size, padding="same", dtype=dtype)(h)
+        h = Conv(shape[-1], kernel_size, padding="same", dtype=dtype)(h)
+        # flat output: the loss is then one mean squared error per sample
+        outputs = keras.layers.Flatten(dtype=dtype)(h)
     model = keras.Model(inputs, outputs, name=f"{kind}_autoencoder")
     model.compile(**compile_kwargs)
     return model
