@@ -372,8 +372,9 @@ def main(argv=None):
         head = ("features", "implementation", "curves/s", "skastro/peer")
         print(f"{head[0]:38s} {head[1]:26s} {head[2]:>12s} {head[3]:>13s}")
         for label, impl, r, ratio in rows:
-            ratio_s = f"{ratio:13.2f}" if ratio is not None else ""
-            print(f"{label:38s} {impl:26s} {r:12,.1f} {ratio_s}")
+            ratio_s = f"{ratio:13,.2f}" if ratio is not None else ""
+            r_s = f"{r:12,.1f}" if r >= 10 else f"{r:12.3g}"
+            print(f"{label:38s} {impl:26s} {r_s} {ratio_s}")
 
 
 if __name__ == "__main__":

@@ -475,7 +475,7 @@ curves or LightCurveSequence
                 f"skastro.lightcurve._features.{module_name}"
             )
             kwargs = self._family_kwargs(module_name)
-            if module_name == "_stats":
+            if module_name in ("_stats", "_variability"):
                 kwargs["names"] = base
             values.update(module.compute(batch, **kwargs))
         cols = []

@@ -183,8 +183,14 @@ def _kernel(m, err, ms, offsets, need_ad, out):
             ad = 0.0
             for k in range(n):
                 z = ((ms[a + k] - ref) - mean_rel) / std
-                cdf = 0.5 * math.erfc(-z / sqrt2)
-                sf = 0.5 * math.erfc(z / sqrt2)
+                # one erfc per point; the complement is taken of the larger
+                # of the two tails, which keeps both accurate
+                if z < 0:
+                    cdf = 0.5 * math.erfc(-z / sqrt2)
+                    sf = 1.0 - cdf
+                else:
+                    sf = 0.5 * math.erfc(z / sqrt2)
+                    cdf = 1.0 - sf
                 ad += (2 * k + 1) * math.log(cdf) + (2 * (n - k) - 1) * math.log(sf)
             out[s, 18] = (1.0 + 4.0 / n - 25.0 / (n * n)) * (-n - ad / n)
 

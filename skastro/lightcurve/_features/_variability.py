@@ -25,7 +25,7 @@ NAMES = (
 
 
 @numba.njit(cache=True, nogil=True)
-def _kernel(t, m, err, offsets, out):
+def _kernel(t, m, err, offsets, need_acf, out):
     inv_e = math.exp(-1.0)
     for s in range(offsets.shape[0] - 1):
         a, b = offsets[s], offsets[s + 1]
@@ -110,15 +110,19 @@ def _kernel(t, m, err, offsets, out):
                     cmin = min(cmin, cs)
             out[s, 4] = cmax - cmin
             # autocorrelation length (biased ACF, lag in points)
-            k_found = n
-            for k in range(1, n):
-                c = 0.0
-                for i in range(a, b - k):
-                    c += ((m[i] - ref) - mean) * ((m[i + k] - ref) - mean)
-                if c / m2 < inv_e:
-                    k_found = k
-                    break
-            out[s, 12] = k_found
+            if not need_acf:
+                k_found = -1
+            else:
+                k_found = n
+                for k in range(1, n):
+                    c = 0.0
+                    for i in range(a, b - k):
+                        c += ((m[i] - ref) - mean) * ((m[i + k] - ref) - mean)
+                    if c / m2 < inv_e:
+                        k_found = k
+                        break
+            if k_found >= 0:
+                out[s, 12] = k_found
         if n < 3:
             continue
         # runs of 3 consecutive points beyond 2 sigma
@@ -155,7 +159,8 @@ def _kernel(t, m, err, offsets, out):
             out[s, 10] = wres2 / (n - 2)
 
 
-def compute(batch) -> dict[str, np.ndarray]:
+def compute(batch, names=NAMES) -> dict[str, np.ndarray]:
     out = np.full((batch.n_segments, len(NAMES)), np.nan)
-    _kernel(batch.t, batch.m, batch.err, batch.offsets, out)
+    need_acf = "autocor_length" in names
+    _kernel(batch.t, batch.m, batch.err, batch.offsets, need_acf, out)
     return dict(zip(NAMES, out.T))
