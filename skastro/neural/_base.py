@@ -580,7 +580,7 @@ class KerasClassifierBase(ClassifierMixin, KerasEstimatorBase):
         if len(classes) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in "
-                f"the data; got only one class: {classes[0]!r}."
+                f"the data; got only one class: {classes.tolist()[0]!r}."
             )
         self.classes_ = classes
         sw = _check_sample_weight(

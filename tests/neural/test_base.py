@@ -95,8 +95,8 @@ def test_optimizer_class(blobs):
     import keras
 
     X, y = blobs
-    est = _mlp(optimizer=keras.optimizers.SGD, learning_rate=0.1)
-    est.set_params(optimizer__momentum=0.5).fit(X, y)
+    est = _mlp(optimizer=keras.optimizers.SGD)
+    est.set_params(learning_rate=0.1, optimizer__momentum=0.5).fit(X, y)
     assert isinstance(est.model_.optimizer, keras.optimizers.SGD)
     assert float(est.model_.optimizer.momentum) == 0.5
     assert np.isclose(float(est.model_.optimizer.learning_rate), 0.1)
