@@ -5,7 +5,7 @@ trained on the same data with the same optimizer, loss, batch size, epochs
 and precision. Printed: training time per epoch (after a warm-up fit, so
 graph tracing counts in both columns alike), prediction throughput, and the
 overhead ratio ``skastro / keras - 1`` (goal: <= 5 %). Timings are the best of
-``--repeat`` runs. Prints, never asserts.
+``--repeat`` runs, the two sides alternating. Prints, never asserts.
 
 Run::
 
@@ -24,13 +24,16 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 
 
-def _best(fn, repeat: int) -> float:
-    times = []
+def _best_pair(fn_a, fn_b, repeat: int) -> tuple[float, float]:
+    """Best times of two functions, run alternately (a machine shared with
+    other jobs then slows both alike)."""
+    times_a, times_b = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+        for fn, times in ((fn_a, times_a), (fn_b, times_b)):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+    return min(times_a), min(times_b)
 
 
 def _mlp_keras(keras, n_features, n_classes, dtype):
@@ -105,17 +108,19 @@ def _compare(name, estimator, build, X, y, epochs, batch_size, repeat):
 
     fit_keras()  # warm-up: first-use costs of TensorFlow are paid once
     fit_skastro()
-    t_keras = _best(fit_keras, repeat) / epochs
-    t_sk = _best(fit_skastro, repeat) / epochs
+    t_keras, t_sk = _best_pair(fit_keras, fit_skastro, repeat)
+    t_keras, t_sk = t_keras / epochs, t_sk / epochs
 
     model = fit_keras()
     model.predict(X, batch_size=batch_size, verbose=0)  # traces once
     method = estimator.predict if y is not None else estimator.score_samples
     method(X)
-    p_keras = len(X) / _best(
-        lambda: model.predict(X, batch_size=batch_size, verbose=0), repeat
+    p_keras, p_sk = _best_pair(
+        lambda: model.predict(X, batch_size=batch_size, verbose=0),
+        lambda: method(X),
+        repeat,
     )
-    p_sk = len(X) / _best(lambda: method(X), repeat)
+    p_keras, p_sk = len(X) / p_keras, len(X) / p_sk
     print(
         f"{name:<20} fit/epoch  keras {t_keras * 1e3:8.1f} ms  skastro "
         f"{t_sk * 1e3:8.1f} ms  overhead {100 * (t_sk / t_keras - 1):+6.1f} %"

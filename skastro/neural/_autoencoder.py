@@ -15,7 +15,7 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
-from ._base import KerasEstimatorBase, _import_keras, _make_batches
+from ._base import KerasEstimatorBase, _import_keras
 from ._builders import autoencoder_builder
 from ._cnn import _validate_shaped
 
@@ -402,13 +402,7 @@ class Autoencoder(
                 "do not form a chain; inverse_transform needs one."
             ) from exc
         decoder = keras.Model(codes, h)
-        out = [
-            keras.ops.convert_to_numpy(decoder(Z[rows], training=False))
-            for rows in _make_batches(len(Z), int(self.batch_size))
-        ]
-        if not out:
-            return np.zeros((0, *self.input_shape_), dtype=np.float64)
-        out = np.concatenate(out).astype(np.float64, copy=False)
+        out = self._predict_raw(Z, model=decoder)
         return out.reshape(len(Z), *self.input_shape_)
 
     def __sklearn_tags__(self):

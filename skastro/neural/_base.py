@@ -102,11 +102,6 @@ def _seeded_keras(seed: int):
         np.random.set_state(np_state)  # noqa: NPY002
 
 
-def _make_batches(n_samples: int, batch_size: int):
-    for start in range(0, n_samples, batch_size):
-        yield slice(start, min(start + batch_size, n_samples))
-
-
 def _history_dict(history) -> dict[str, list[float]]:
     return {
         key: [float(v) for v in values]
@@ -488,23 +483,25 @@ class KerasEstimatorBase(BaseEstimator):
     def _predict_raw(self, X: np.ndarray, model=None) -> np.ndarray:
         """Outputs of the Keras model as float64.
 
-        The model is called on chunks of ``batch_size`` samples (or
-        ``predict__batch_size``) in inference mode. Unlike
-        ``Model.predict`` this traces no new function for each fitted model,
-        which matters for the many small fits of a search.
+        Up to one batch (``batch_size``, or ``predict__batch_size``) the model
+        is called directly in inference mode, which traces no function: the
+        many small predictions of a search or of the estimator checks stay
+        cheap. Larger inputs go through ``Model.predict`` (traced once per
+        model, then fast).
         """
         keras = _import_keras()
         model = self.model_ if model is None else model
         routed = self.routed_params if isinstance(self.routed_params, dict) else {}
-        batch_size = _route_params(routed, "predict").get("batch_size", self.batch_size)
-        outputs = [
-            keras.ops.convert_to_numpy(model(X[rows], training=False))
-            for rows in _make_batches(len(X), int(batch_size))
-        ]
-        if not outputs:
+        kwargs = {"batch_size": int(self.batch_size), "verbose": 0}
+        kwargs.update(_route_params(routed, "predict"))
+        if len(X) == 0:
             shape = (0, *(int(s) for s in model.output_shape[1:]))
             return np.zeros(shape, dtype=np.float64)
-        return np.concatenate(outputs).astype(np.float64, copy=False)
+        if len(X) <= kwargs["batch_size"]:
+            out = keras.ops.convert_to_numpy(model(X, training=False))
+        else:
+            out = model.predict(X, **kwargs)
+        return np.asarray(out, dtype=np.float64)
 
     def _meta(self, X: np.ndarray) -> dict:
         return {
