@@ -102,6 +102,27 @@ def _seeded_keras(seed: int):
         np.random.set_state(np_state)  # noqa: NPY002
 
 
+@contextmanager
+def _keras_floatx(dtype: str):
+    """Set Keras's ``floatx`` to the network's precision for one call.
+
+    Keras casts every float array given to ``fit``/``predict`` (inputs,
+    targets, sample weights) to ``floatx``; without this a float64 network
+    would be fed float32-rounded data. The previous value is restored on
+    exit, so nothing leaks to code running after the call.
+    """
+    keras = _import_keras()
+    previous = keras.config.floatx()
+    if previous == dtype:
+        yield
+        return
+    keras.config.set_floatx(dtype)
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(previous)
+
+
 def _history_dict(history) -> dict[str, list[float]]:
     return {
         key: [float(v) for v in values]
@@ -449,7 +470,7 @@ class KerasEstimatorBase(BaseEstimator):
         validation_data = None
         if val is not None:
             validation_data = (X[val], y_fit[val], sample_weight[val])
-        with _seeded_keras(seed):
+        with _seeded_keras(seed), _keras_floatx(self.dtype):
             self.model_ = self._build_model(meta, routed)
             if getattr(self, "augment", False):
                 fit_kwargs.pop("shuffle")
@@ -500,7 +521,8 @@ class KerasEstimatorBase(BaseEstimator):
         if len(X) <= kwargs["batch_size"]:
             out = keras.ops.convert_to_numpy(model(X, training=False))
         else:
-            out = model.predict(X, **kwargs)
+            with _keras_floatx(self.dtype):
+                out = model.predict(X, **kwargs)
         return np.asarray(out, dtype=np.float64)
 
     def _meta(self, X: np.ndarray) -> dict:

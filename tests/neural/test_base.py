@@ -219,6 +219,18 @@ def test_float32_network(blobs):
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
 
 
+def test_float64_network_sees_float64_data(blobs):
+    import keras
+
+    X, y = blobs
+    est = _mlp(random_state=0).fit(X, y)
+    assert keras.config.floatx() == "float32"  # restored after the fit
+    # inputs differing below float32 resolution still train different nets
+    X2 = X + 1e-12
+    other = _mlp(random_state=0).fit(X2, y)
+    assert not np.array_equal(est.predict_proba(X), other.predict_proba(X))
+
+
 def test_float64_predictions_ignore_batching(blobs):
     X, y = blobs
     est = _mlp(random_state=0).fit(X, y)
