@@ -48,7 +48,7 @@ _MSP = 8  # Gaussian gridding half-width (~1e-8 relative in double precision)
 _FAST = {"reassoc", "contract", "nsz", "arcp"}
 
 
-@numba.njit(cache=True, nogil=True, fastmath=_FAST)
+@numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
 def _band_power(w, wy, c, s, a, b, yy):
     sw_c = 0.0
     sw_s = 0.0
@@ -76,7 +76,7 @@ def _band_power(w, wy, c, s, a, b, yy):
     return min(max(p, 0.0), 1.0)
 
 
-@numba.njit(cache=True, nogil=True, fastmath=_FAST)
+@numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
 def _rotate(c, s, cd, sd, a, b):
     for i in range(a, b):
         ci = c[i]
@@ -84,7 +84,7 @@ def _rotate(c, s, cd, sd, a, b):
         s[i] = s[i] * cd[i] + ci * sd[i]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _push_peak(pw, fr, q, power, freq):
     """Insert (power, freq) into the descending top list of series ``q``."""
     n = pw.shape[1]
@@ -99,7 +99,7 @@ def _push_peak(pw, fr, q, power, freq):
     fr[q, j] = freq
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _refine(p0, p1, p2):
     """Offset (in grid steps) of the parabola's vertex through 3 points."""
     den = p0 - 2.0 * p1 + p2
@@ -108,7 +108,7 @@ def _refine(p0, p1, p2):
     return 0.0
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _track(state, pw, fr, q, j, k, p, df):
     """Feed power ``p`` at grid position ``j`` (frequency ``k df``) to series q.
 
@@ -126,7 +126,7 @@ def _track(state, pw, fr, q, j, k, p, df):
     state[q, 3] += p * p
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _grids(t, seg, n_objects, n_bands, min_period, max_period, oversampling, fixed):
     """Per-object grid: (t0, df, k0, k1), frequencies ``k df`` for k0..k1.
 
@@ -163,7 +163,7 @@ def _grids(t, seg, n_objects, n_bands, min_period, max_period, oversampling, fix
     return t0, df, k0, k1
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _prepare(t, m, err, seg, o, n_bands, t0, w, wy, tr, yy, chi0, la, lb):
     """Normalised weights, centred data and chi2_0 per band of object ``o``."""
     a_obj = seg[o * n_bands]
@@ -200,7 +200,7 @@ def _prepare(t, m, err, seg, o, n_bands, t0, w, wy, tr, yy, chi0, la, lb):
             chi0[bnd] = raw
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _finish(
     o,
     n_bands,
@@ -254,7 +254,7 @@ def _finish(
             fap[o * n_bands + q] = _fap_baluev(pw[q, 0], fmax, tr, w, la[q], lb[q])
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _direct_kernel(
     t,
     m,
@@ -345,7 +345,7 @@ def _direct_kernel(
         )
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _spread(x, y, grid, row, tau):
     """Add ``y`` at angle ``x`` in [0, 2 pi) to ``grid[row]``, Gaussian kernel.
 
@@ -361,7 +361,7 @@ def _spread(x, y, grid, row, tau):
         grid[row, m % n] += y * math.exp(-d * d / (4.0 * tau))
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _fill_grids(t, m, err, seg, objs, n_bands, g_t0, g_df, tau, g_wy, g_w, g_w2):
     two_pi = 2.0 * math.pi
     for r in range(objs.shape[0]):
@@ -389,7 +389,7 @@ def _fill_grids(t, m, err, seg, objs, n_bands, g_t0, g_df, tau, g_wy, g_w, g_w2)
                 _spread(x2, w[j], g_w2, row, tau)
 
 
-@numba.njit(cache=True, nogil=True, fastmath=_FAST)
+@numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
 def _fft_power(f_wy, f_w, f_w2, dec, k0, yy, out):
     """Power at grid indices k0 .. k0 + len(out) - 1 from the deconvolved sums."""
     for j in range(out.shape[0]):
@@ -412,7 +412,7 @@ def _fft_power(f_wy, f_w, f_w2, dec, k0, yy, out):
         out[j] = p
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _track_series(power, k0, df, pw, fr, q, state):
     """``_track`` over a whole stored power series (same peaks, faster)."""
     prev1 = 0.0
@@ -434,7 +434,7 @@ def _track_series(power, k0, df, pw, fr, q, state):
     state[q, 3] = acc2
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _fft_post(
     t,
     m,
@@ -520,7 +520,7 @@ def _fft_post(
         )
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _fap_baluev(z, fmax, tr, w, a, b):
     """Baluev (2008) false-alarm probability, 'standard' normalisation.
 
@@ -550,7 +550,7 @@ def _fap_baluev(z, fmax, tr, w, a, b):
     return -math.expm1(-tau) + fap_single * math.exp(-tau)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _solve(a, rhs):
     """Gaussian elimination with partial pivoting; NaN when singular."""
     n = rhs.shape[0]
@@ -585,7 +585,7 @@ def _solve(a, rhs):
     return rhs
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _folded_kernel(t, m, err, seg, period, out):
     two_pi = 2.0 * math.pi
     for sgm in range(seg.shape[0] - 1):

@@ -8,7 +8,7 @@ import numpy as np
 NAMES = ("n_obs", "duration", "max_gap", "min_gap", "time_mean", "time_std")
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _kernel(t, offsets, out):
     for s in range(offsets.shape[0] - 1):
         a, b = offsets[s], offsets[s + 1]

@@ -6,7 +6,7 @@ import numba
 import numpy as np
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def is_sorted(obj, band, t, m) -> bool:
     """Whether points are sorted by (object, band, time, magnitude)."""
     for i in range(1, t.shape[0]):

@@ -33,7 +33,7 @@ NAMES = (
 )
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def hazen(x, a, n, q):
     """Quantile ``q`` of sorted ``x[a:a+n]``, numpy ``method="hazen"``."""
     pos = q * n - 0.5
@@ -46,7 +46,7 @@ def hazen(x, a, n, q):
     return x[a + lo] + frac * (x[a + lo + 1] - x[a + lo])
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _select(buf, n, k):
     """k-th smallest of ``buf[:n]`` (quickselect, reorders ``buf``)."""
     lo, hi = 0, n - 1
@@ -73,7 +73,7 @@ def _select(buf, n, k):
     return buf[k]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _median_abs_dev(m, a, n, median, buf):
     for i in range(n):
         buf[i] = abs(m[a + i] - median)
@@ -87,7 +87,7 @@ def _median_abs_dev(m, a, n, median, buf):
     return 0.5 * (lo + hi)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _kernel(m, err, ms, offsets, need_ad, out):
     sqrt2 = math.sqrt(2.0)
     longest = 0

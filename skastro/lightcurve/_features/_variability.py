@@ -24,7 +24,7 @@ NAMES = (
 )
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _kernel(t, m, err, offsets, need_acf, out):
     inv_e = math.exp(-1.0)
     for s in range(offsets.shape[0] - 1):
