@@ -650,7 +650,11 @@ def test_asas_variable_stars(require_data):
     # they are computed once, outside the cross-validation
     X = LightCurveFeatures().fit_transform(curves)
     X = np.where(np.isfinite(X), X, -999.0)
-    clf = HierarchicalClassifier(taxonomy, RandomForestClassifier(300), random_state=0)
+    clf = HierarchicalClassifier(
+        taxonomy,
+        RandomForestClassifier(500, max_features=0.3, n_jobs=2),
+        random_state=0,
+    )
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
     pred = np.empty(len(y), dtype=object)
     for train, test in cv.split(X, y):
@@ -668,6 +672,8 @@ def test_asas_variable_stars(require_data):
         f"\nASAS, {len(taxonomy)} groups / {len(set(y))} classes, 5-fold: "
         + ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
     )
+    # the 0.80 holds for the three groups; over the 22 classes the
+    # accuracy is 0.79 (Richards et al. 2012: ~0.80 with their features)
     assert scores["group accuracy"] >= 0.90
-    assert scores["class accuracy"] >= 0.75
-    assert scores["group balanced accuracy"] >= 0.80
+    assert scores["group balanced accuracy"] >= 0.85
+    assert scores["class accuracy"] >= 0.77
