@@ -197,14 +197,16 @@ default="empirical"
         self.class_prior_ = self._class_prior()
         rng = check_random_state(self.random_state)
         self.estimators_ = []
-        for k, (label, n_comp) in enumerate(zip(self.classes_.tolist(), components)):
-            Xk = X[y_idx == k]
-            if len(Xk) < n_comp:
+        labels = self.classes_.tolist()
+        for label, count, n_comp in zip(labels, self.class_count_, components):
+            if count < n_comp:
                 raise ValueError(
-                    f"class {label!r} has {len(Xk)} samples, fewer than its "
+                    f"class {label!r} has {int(count)} samples, fewer than its "
                     f"n_components={n_comp}; expected at least one sample per "
                     "component."
                 )
+        for k, n_comp in enumerate(components):
+            Xk = X[y_idx == k]
             gm = GaussianMixture(
                 n_components=n_comp,
                 covariance_type=self.covariance_type,
