@@ -6,7 +6,11 @@ folder's ``SOURCE.txt``) and its SHA-256. A file is looked up in
 ``<data_home>/<folder>/<file>``; when it is missing it is downloaded into a
 temporary file in the same folder, checked against its SHA-256 *before*
 anything parses it, and only then renamed into place with :func:`os.replace`,
-so the cache never holds a partial or corrupted file.
+so the cache never holds a partial or corrupted file. A file already in the
+cache is checked against its SHA-256 too before a loader reads it (once per
+process and version of the file: the result is kept per path, size,
+modification time and inode); a corrupted one is removed from the cache and
+:class:`OSError` says so, and calling the loader again downloads a fresh copy.
 
 The environment variable ``SKASTRO_DATA_URL`` replaces every origin by a
 mirror with the cache layout (``<SKASTRO_DATA_URL>/<folder>/<file>``), which
@@ -37,13 +41,22 @@ class RemoteFile:
     ``url`` is ``None`` for a file that its origin does not publish as one
     file (a lossless conversion made when the data set was assembled); such a
     file is downloaded only from a mirror (``SKASTRO_DATA_URL``) or rebuilt
-    by its loader from the origin files.
+    by its loader from the origin files. ``alt_sha256`` lists the SHA-256 of
+    other byte-exact encodings of the same content that such a loader may
+    write instead (see ``skastro.datasets._frdeep``); a cached file is
+    accepted with any of them.
     """
 
     folder: str
     filename: str
     url: str | None
     sha256: str
+    alt_sha256: tuple[str, ...] = ()
+
+    @property
+    def accepted_sha256(self) -> tuple[str, ...]:
+        """Every SHA-256 a cached copy of this file may have."""
+        return (self.sha256, *self.alt_sha256)
 
 
 def _raw(repo: str, commit: str, path: str) -> str:
@@ -165,7 +178,17 @@ def _entries() -> dict[tuple[str, str], RemoteFile]:
             "be0c7123367cd993e83955c7b807d7c2c7479fa06b4c6fd8827a604fb3874aad",
         ),
     ]
-    return {(f, n): RemoteFile(f, n, u, s) for f, n, u, s in rows}
+    # the FR-DEEP npz as fetch_frdeep writes it without compression, where the
+    # zlib of this Python does not reproduce the deflated bytes of the mirror
+    alt = {
+        "frdeep_first.npz": (
+            "6510fa14ac9bbeca7affb53c98b0c52908f2c93954d4d42e31a6cfb96cf56a93",
+        ),
+        "frdeep_nvss.npz": (
+            "5cc3654a3cd9259ae1e7430583d62f8aaedde036c5b2d26c2f0d2fbd39a60e65",
+        ),
+    }
+    return {(f, n): RemoteFile(f, n, u, s, alt.get(n, ())) for f, n, u, s in rows}
 
 
 #: Every file a loader reads, keyed by ``(folder, filename)``.
@@ -218,6 +241,53 @@ def _sha256(path: Path) -> str:
         while chunk := f.read(_CHUNK):
             h.update(chunk)
     return h.hexdigest()
+
+
+# (resolved path, size, mtime_ns, inode) of each cached file whose SHA-256 was
+# checked in this process -> that SHA-256
+_VERIFIED: dict[tuple[str, int, int, int], str] = {}
+
+
+def _stat_key(path: Path) -> tuple[str, int, int, int]:
+    st = path.stat()
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _remember_verified(path: Path, sha256: str) -> None:
+    _VERIFIED[_stat_key(path)] = sha256
+
+
+def _verify_cached(entry: RemoteFile, path: Path, retry: str) -> None:
+    """Check the SHA-256 of the cached ``path``; remove it if it is corrupted.
+
+    Raises :class:`OSError` naming the file, the actual and the expected
+    SHA-256, whether the file could be removed, and ``retry`` (what calling
+    the loader again does).
+    """
+    key = _stat_key(path)
+    if _VERIFIED.get(key) in entry.accepted_sha256:
+        return
+    actual = _sha256(path)
+    if actual in entry.accepted_sha256:
+        _VERIFIED[key] = actual
+        return
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        fate = f"it is gone from the cache; {retry}"
+    except OSError as exc:
+        fate = (
+            f"it could not be removed from the cache ({exc}); delete it by hand "
+            f"(or make the cache writable), then {retry}"
+        )
+    else:
+        fate = f"it was removed from the cache; {retry}"
+    expected = " or ".join(entry.accepted_sha256)
+    raise OSError(
+        errno.EIO,
+        f"cached data file {entry.folder}/{entry.filename} in {path.parent} is "
+        f"corrupted: SHA-256 {actual}, expected {expected}; {fate}",
+    )
 
 
 def _write_chunk(f, chunk: bytes) -> None:
@@ -293,16 +363,57 @@ def fetch_file(
     *,
     data_home: str | os.PathLike | None = None,
     download_if_missing: bool = True,
+    retry: str | None = None,
 ) -> Path:
     """Return the cached path of a registered file, downloading it if needed.
 
-    Raises :class:`OSError` naming the file when it is missing and
-    ``download_if_missing=False``, or when it has no single-file origin and
-    no mirror is configured.
+    A file already in the cache is returned only once its SHA-256 matches the
+    registry (checked once per process and version of the file); a corrupted
+    one is removed. A missing one is downloaded and verified by
+    :func:`_download`.
+
+    Parameters
+    ----------
+    folder, filename : str
+        The key of the file in :data:`REMOTE_FILES`.
+    data_home : str or path-like, default=None
+        The cache folder (:func:`get_data_home`).
+    download_if_missing : bool, default=True
+        Download a missing file, else raise :class:`OSError`.
+    retry : str, default=None
+        What calling the loader again does once a corrupted file was removed,
+        for the message; ``None`` means downloading a fresh copy.
+
+    Returns
+    -------
+    path : pathlib.Path
+        ``<data_home>/<folder>/<filename>``, verified.
+
+    Raises
+    ------
+    OSError
+        Naming the file: when the cached copy is corrupted (its SHA-256, the
+        expected one, and whether it was removed), when it is missing and
+        ``download_if_missing=False``, when it has no single-file origin and
+        no mirror is configured, or when the download fails.
     """
     entry = REMOTE_FILES[(folder, filename)]
     path = get_data_home(data_home) / folder / filename
     if path.is_file():
+        if not download_if_missing:
+            retry = (
+                "calling the loader with download_if_missing=True downloads a "
+                "fresh copy"
+            )
+        elif retry is None:
+            if _mirror_url(folder, filename) or entry.url:
+                retry = "calling the loader again downloads a fresh copy"
+            else:
+                retry = (
+                    "set SKASTRO_DATA_URL to a mirror with the cache layout and "
+                    "call the loader again to download a fresh copy"
+                )
+        _verify_cached(entry, path, retry)
         return path
     if not download_if_missing:
         raise OSError(
@@ -318,7 +429,9 @@ def fetch_file(
             "its origin does not publish it as one file; set SKASTRO_DATA_URL "
             "to a mirror with the cache layout, or copy the file into the cache",
         )
-    return _download(url, path, sha256=entry.sha256)
+    _download(url, path, sha256=entry.sha256)
+    _remember_verified(path, entry.sha256)
+    return path
 
 
 def _check_bool(name: str, value) -> None:

@@ -1,25 +1,30 @@
 """FR-DEEP: FIRST and NVSS images of Fanaroff-Riley class I and II radio galaxies.
 
-The cache holds one ``frdeep_<survey>.npz`` per survey, read with
+The cache holds one ``frdeep_<survey>.npz`` per survey, checked against its
+SHA-256 (:func:`~skastro.datasets._base.fetch_file`) and then read with
 ``np.load(allow_pickle=False)``. The origin publishes CIFAR-style *pickled*
 batches in a tarball instead; when the npz is not in the cache (and no
 mirror is configured) :func:`fetch_frdeep` downloads that tarball, reads the
-batches with :class:`NumpyOnlyUnpickler` (which reconstructs numpy arrays and
-refuses every other global, so no code from the file can run), checks a
-SHA-256 of the decoded content, and writes the npz atomically.
+batches with :func:`~skastro.datasets._pickle_reader.read_pickle` (which
+interprets the pickle's opcodes without unpickling: it builds numpy arrays
+and plain containers and refuses every other global and every opcode that
+would run code), checks a SHA-256 of the decoded content, and writes the npz
+atomically. The npz is written with fixed zip metadata, so that its bytes,
+and so its SHA-256, are those of the registered file; where this Python's
+zlib deflates differently it is written without compression, whose SHA-256
+is registered too.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
-import io
 import os
-import pickle
 import re
 import shutil
 import tarfile
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +32,7 @@ from sklearn.utils import Bunch
 
 from . import _base
 from ._base import _check_bool, _download, _mirror_url, fetch_file, get_data_home
+from ._pickle_reader import read_pickle
 
 FOLDER = "frdeep_radio_galaxies"
 SURVEYS = ("first", "nvss")
@@ -77,51 +83,15 @@ al. 2019; FIRST and NVSS images are public NRAO data.
 """
 
 
-class NumpyOnlyUnpickler(pickle.Unpickler):
-    """Unpickler that reconstructs numpy arrays and refuses anything else.
-
-    Plain containers (dict, list, str, int, bytes) need no global and load
-    as usual; the only globals it resolves are those numpy uses to pickle an
-    ndarray (``_reconstruct``, ``_frombuffer``, ``ndarray``, ``dtype``, ``scalar``, and
-    ``_codecs.encode`` for raw bytes). Any other
-    global (``os.system``, ``builtins.eval``, ...) raises
-    :class:`pickle.UnpicklingError` before it can be called.
-    """
-
-    _ALLOWED = {
-        ("numpy.core.multiarray", "_reconstruct"),
-        ("numpy._core.multiarray", "_reconstruct"),
-        ("numpy.core.multiarray", "scalar"),
-        ("numpy._core.multiarray", "scalar"),
-        ("numpy.core.numeric", "_frombuffer"),
-        ("numpy._core.numeric", "_frombuffer"),
-        ("numpy", "ndarray"),
-        ("numpy", "dtype"),
-        # protocol-2 pickles written by Python 3 encode bytes with it
-        ("_codecs", "encode"),
-    }
-
-    def find_class(self, module: str, name: str):
-        if (module, name) not in self._ALLOWED:
-            raise pickle.UnpicklingError(
-                f"refusing to unpickle the global {module}.{name}: FR-DEEP "
-                "batches may only hold numpy arrays and plain containers"
-            )
-        if module.startswith("numpy.core"):
-            module = "numpy._core" + module[len("numpy.core") :]
-        return super().find_class(module, name)
-
-
 def _load_batch(raw: bytes, member: str) -> dict:
-    batch = NumpyOnlyUnpickler(io.BytesIO(raw), encoding="latin1").load()
+    source = f"FR-DEEP batch {member}"
+    batch = read_pickle(raw, source=source)
     if not isinstance(batch, dict):
-        raise ValueError(
-            f"FR-DEEP batch {member} holds {type(batch).__name__}, expected a dict"
-        )
+        raise ValueError(f"{source} holds {type(batch).__name__}, expected a dict")
     batch = {k.decode() if isinstance(k, bytes) else k: v for k, v in batch.items()}
     for key in ("data", "labels"):
         if key not in batch:
-            raise ValueError(f"FR-DEEP batch {member} lacks the key {key!r}")
+            raise ValueError(f"{source} lacks the key {key!r}")
     return batch
 
 
@@ -183,6 +153,23 @@ def _content_sha256(images, labels, split) -> str:
     return h.hexdigest()
 
 
+def _write_npz(path: Path, arrays: dict[str, np.ndarray], compression: int) -> None:
+    """Write ``arrays`` as an npz whose bytes depend only on their content.
+
+    Like :func:`numpy.savez_compressed` (``compression=zipfile.ZIP_DEFLATED``)
+    or :func:`numpy.savez` (``ZIP_STORED``), with a fixed date and fixed
+    attributes for every member.
+    """
+    with zipfile.ZipFile(path, "w", compression=compression, allowZip64=True) as zf:
+        for name, array in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = compression
+            info.create_system = 3
+            info.external_attr = 0o600 << 16
+            with zf.open(info, "w", force_zip64=True) as f:
+                np.lib.format.write_array(f, np.asanyarray(array), allow_pickle=False)
+
+
 def _build_from_origin(survey: str, dest: Path) -> Path:
     """Download the origin tarball, convert it, verify it, write ``dest``."""
     url = _base.FRDEEP_ORIGINS[survey]
@@ -199,9 +186,25 @@ def _build_from_origin(survey: str, dest: Path) -> Path:
                 f"SHA-256 {digest}, expected {CONTENT_SHA256[survey]}; nothing "
                 "was written",
             )
+        entry = _base.REMOTE_FILES[(FOLDER, dest.name)]
         tmp = work / dest.name
-        np.savez(tmp, **arrays)
+        for compression in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
+            _write_npz(tmp, arrays, compression)
+            written = _base._sha256(tmp)
+            if written in entry.accepted_sha256:
+                break
+        else:
+            raise OSError(
+                errno.EIO,
+                f"{dest.name!r} converted from {url} has the expected content, "
+                f"but the npz written here has the SHA-256 {written}, expected "
+                f"{' or '.join(entry.accepted_sha256)} (this numpy or zipfile "
+                "writes npz files differently); nothing was written. Set "
+                "SKASTRO_DATA_URL to a mirror with the cache layout to download "
+                "the npz instead",
+            )
         os.replace(tmp, dest)
+        _base._remember_verified(dest, written)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return dest
@@ -210,12 +213,16 @@ def _build_from_origin(survey: str, dest: Path) -> Path:
 def _frdeep_path(survey, data_home, download_if_missing) -> Path:
     filename = f"frdeep_{survey}.npz"
     path = get_data_home(data_home) / FOLDER / filename
-    if path.is_file() or not download_if_missing or _mirror_url(FOLDER, filename):
+    mirror = _mirror_url(FOLDER, filename)
+    if path.is_file() or not download_if_missing or mirror:
         return fetch_file(
             FOLDER,
             filename,
             data_home=data_home,
             download_if_missing=download_if_missing,
+            retry=None
+            if mirror
+            else "calling fetch_frdeep again rebuilds it from the origin's batches",
         )
     return _build_from_origin(survey, path)
 
