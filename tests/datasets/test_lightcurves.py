@@ -1,5 +1,7 @@
 import csv
+import dataclasses
 import functools
+import hashlib
 import io
 import tarfile
 from collections import Counter
@@ -8,7 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skastro.datasets import fetch_asas_lightcurves, fetch_ztf_sne, fetch_ztf_snia
+from skastro.datasets import (
+    _base,
+    fetch_asas_lightcurves,
+    fetch_ztf_sne,
+    fetch_ztf_snia,
+)
 
 # counts stated in asas_training/SOURCE.txt
 ASAS_COUNTS = {
@@ -131,7 +138,7 @@ def test_lightcurve_loaders_missing_cache(tmp_path):
             fetch(data_home=tmp_path, download_if_missing=False)
 
 
-def _fake_asas_cache(root, curves, classes):
+def _fake_asas_cache(root, curves, classes, monkeypatch):
     folder = root / "asas_training"
     folder.mkdir(parents=True)
     with tarfile.open(folder / "asas_training_set.tar.gz", "w:gz") as tar:
@@ -142,14 +149,20 @@ def _fake_asas_cache(root, curves, classes):
             tar.addfile(info, io.BytesIO(raw))
     lines = ["filename,class", *(f"{k},{v}" for k, v in classes.items())]
     (folder / "asas_training_set_classes.dat").write_text("\n".join(lines) + "\n")
+    # the loaders verify cached files: register the fakes' SHA-256 for this test
+    for name in ("asas_training_set.tar.gz", "asas_training_set_classes.dat"):
+        key = ("asas_training", name)
+        sha256 = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        entry = dataclasses.replace(_base.REMOTE_FILES[key], sha256=sha256)
+        monkeypatch.setitem(_base.REMOTE_FILES, key, entry)
 
 
-def test_asas_bad_points_dropped_with_a_count(tmp_path):
+def test_asas_bad_points_dropped_with_a_count(tmp_path, monkeypatch):
     curves = {
         11: "3.0,12.0,0.05\n1.0,12.1,0.04\n2.0,nan,0.05\n",
         7: "1.5,9.0,0.02\n2.5,9.1,0.02\n",
     }
-    _fake_asas_cache(tmp_path, curves, {11: "Mira", 7: "RCB"})
+    _fake_asas_cache(tmp_path, curves, {11: "Mira", 7: "RCB"}, monkeypatch)
     with pytest.warns(UserWarning, match="dropped 1 observations"):
         b = fetch_asas_lightcurves(data_home=tmp_path)
     assert b.ids.tolist() == [7, 11]
@@ -158,7 +171,7 @@ def test_asas_bad_points_dropped_with_a_count(tmp_path):
     assert "1 non-finite points dropped" in b.DESCR
 
 
-def test_asas_unlabelled_curve_is_an_error(tmp_path):
-    _fake_asas_cache(tmp_path, {5: "1.0,9.0,0.02\n"}, {6: "Mira"})
+def test_asas_unlabelled_curve_is_an_error(tmp_path, monkeypatch):
+    _fake_asas_cache(tmp_path, {5: "1.0,9.0,0.02\n"}, {6: "Mira"}, monkeypatch)
     with pytest.raises(ValueError, match="no class.*id 5"):
         fetch_asas_lightcurves(data_home=tmp_path)
