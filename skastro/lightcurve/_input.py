@@ -686,7 +686,46 @@ def _object_columns(item, i, pos):
     ]
 
 
+def _concat_plain_arrays(X):
+    """Pack a list of plain numeric ``(n_points, k)`` arrays in one concatenation.
+
+    The common case of a sequence input (every object an ndarray with the
+    same 2, 3 or 4 columns) needs no per-object conversion: returns what
+    :func:`_concat_objects` would, or ``None`` when any object is something
+    else (that function then checks it and names it).
+    """
+    if not isinstance(X, list | tuple) or not X:
+        return None
+    n_cols = X[0].shape[1] if isinstance(X[0], np.ndarray) and X[0].ndim == 2 else 0
+    if n_cols not in (2, 3, 4):
+        return None
+    for item in X:
+        if (
+            type(item) is not np.ndarray
+            or item.ndim != 2
+            or item.shape[1] != n_cols
+            or item.dtype.kind not in "iuf"
+        ):
+            return None
+    n = len(X)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum([item.shape[0] for item in X], out=offsets[1:])
+    packed = np.concatenate(X, axis=0)
+    columns = np.ascontiguousarray(packed.T, dtype=float)  # one row per column
+    err = columns[2] if n_cols >= 3 else np.ones(packed.shape[0])
+    band = None
+    if n_cols == 4:
+        band = packed[:, 3]
+        if band.dtype.kind == "f" and np.all(np.mod(band[np.isfinite(band)], 1) == 0):
+            band = np.where(np.isfinite(band), band, -1).astype(np.int64)
+    has_band = np.full(n, n_cols == 4)
+    return columns[0], columns[1], err, band, offsets, has_band, {}
+
+
 def _concat_objects(X, start, errors):
+    fast = _concat_plain_arrays(X)
+    if fast is not None:
+        return fast
     ts, ms, es, bs = [], [], [], []
     n = len(X)
     lengths = np.zeros(n, dtype=np.int64)

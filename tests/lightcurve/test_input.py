@@ -194,3 +194,23 @@ def test_sequence_repr_and_validation():
     assert repr(seq) == "LightCurveSequence(2 objects, 3 points, bands ['g', 'r'])"
     with pytest.raises(ValueError, match="2 ids for 1 objects"):
         LightCurveSequence([0.0], [1.0], None, None, [0, 1], ["x", "y"])
+
+
+@pytest.mark.parametrize("n_cols", [2, 3, 4])
+def test_list_of_arrays_packs_like_per_object_columns(n_cols):
+    # a list of plain arrays takes one concatenation; dicts of columns take
+    # the per-object path: both must give the same features
+    rng = np.random.default_rng(3)
+    arrays = []
+    for n in (0, 1, 5, 40, 17):
+        cols = [np.sort(rng.uniform(0, 100, n)), rng.normal(15, 0.2, n)]
+        cols += [rng.uniform(0.01, 0.1, n)] if n_cols >= 3 else []
+        cols += [rng.integers(0, 2, n).astype(float)] if n_cols == 4 else []
+        arrays.append(np.column_stack(cols) if n else np.zeros((0, n_cols)))
+    names = ["time", "mag", "err", "band"][:n_cols]
+    dicts = [{k: a[:, j] for j, k in enumerate(names)} for a in arrays]
+    lcf = LightCurveFeatures(features="fast", bands=[0, 1] if n_cols == 4 else None)
+    with np.errstate(all="ignore"):
+        a = lcf.fit(arrays).transform(arrays)
+        b = lcf.fit(dicts).transform(dicts)
+    np.testing.assert_array_equal(a, b)
