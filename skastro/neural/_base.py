@@ -467,9 +467,14 @@ class KerasEstimatorBase(BaseEstimator):
         fit_kwargs.setdefault("shuffle", True)
         # an autoencoder (y None) learns to output its flattened input
         y_fit = X.reshape(len(X), -1) if y is None else y
+        # all-one weights are an unweighted fit: Keras then skips the
+        # per-batch weighting (the same mean loss, less work per step)
+        unweighted = bool(np.all(sample_weight == 1.0))
         validation_data = None
         if val is not None:
-            validation_data = (X[val], y_fit[val], sample_weight[val])
+            validation_data = (X[val], y_fit[val])
+            if not unweighted:
+                validation_data += (sample_weight[val],)
         with _seeded_keras(seed), _keras_floatx(self.dtype):
             self.model_ = self._build_model(meta, routed)
             if getattr(self, "augment", False):
@@ -489,7 +494,7 @@ class KerasEstimatorBase(BaseEstimator):
                 history = self.model_.fit(
                     X[train],
                     y_fit[train],
-                    sample_weight=sample_weight[train],
+                    sample_weight=None if unweighted else sample_weight[train],
                     batch_size=batch_size,
                     epochs=epochs,
                     verbose=verbose,
