@@ -238,15 +238,15 @@ def bench_periodogram(seq, t, m, e, n_sub, rows):
 
     ours()
     label = f"periodogram, {K_GRID} freqs"
-    sk = rate(ours, n_sub)
+    sk = rate(ours, n_sub, repeat=3)
     rows.append((label, "skastro (auto)", sk, None))
     for method in ("fft", "direct"):
-        r = rate(lambda method=method: ours(method), n_sub)
+        r = rate(lambda method=method: ours(method), n_sub, repeat=3)
         rows.append((label, f"skastro ({method})", r, None))
     freqs = np.linspace(0, 2 * np.pi * F_MAX, K_GRID + 1)
     pg = lc.Periodogram(peaks=1, freqs=freqs, fast=True)
     curves = [(t[i], m[i], e[i]) for i in range(n_sub)]
-    lcr = rate(lambda: pg.many(curves, n_jobs=1), n_sub)
+    lcr = rate(lambda: pg.many(curves, n_jobs=1), n_sub, repeat=3)
     rows.append((label, "light-curve fast", lcr, sk / lcr))
     n_ap = min(n_sub, 30)
     f = df * np.arange(1, K_GRID + 1)
@@ -256,7 +256,7 @@ def bench_periodogram(seq, t, m, e, n_sub, rows):
             p = LombScargle(t[i], m[i], e[i]).power(f, method="fast")
             f[np.argmax(p)]
 
-    ap = rate(astropy_loop, n_ap)
+    ap = rate(astropy_loop, n_ap, repeat=2)
     rows.append((label, "astropy fast loop", ap, sk / ap))
     # the transformer end to end, each object on its own grid (oversampling 5)
     lcf = LightCurveFeatures(features=["period_0"], n_peaks=1, min_period=1 / F_MAX)
