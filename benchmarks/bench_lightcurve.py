@@ -217,7 +217,10 @@ def bench_periodogram(seq, t, m, e, n_sub, rows):
     from astropy.timeseries import LombScargle
 
     from skastro.lightcurve._features._batch import SegmentBatch
-    from skastro.lightcurve._features._periodogram import periodogram_peaks
+    from skastro.lightcurve._features._periodogram import (
+        fft_backend,
+        periodogram_peaks,
+    )
 
     sub = seq[:n_sub]
     df = F_MAX / K_GRID
@@ -238,11 +241,19 @@ def bench_periodogram(seq, t, m, e, n_sub, rows):
 
     ours()
     label = f"periodogram, {K_GRID} freqs"
+    backend = fft_backend()
     sk = rate(ours, n_sub, repeat=3)
-    rows.append((label, "skastro (auto)", sk, None))
+    rows.append((label, f"skastro (auto, {backend})", sk, None))
     for method in ("fft", "direct"):
         r = rate(lambda method=method: ours(method), n_sub, repeat=3)
         rows.append((label, f"skastro ({method})", r, None))
+    if backend != "scipy":  # the same without the optional pyFFTW
+        os.environ["SKASTRO_FFT"] = "scipy"
+        try:
+            r = rate(ours, n_sub, repeat=3)
+        finally:
+            del os.environ["SKASTRO_FFT"]
+        rows.append((label, "skastro (auto, scipy)", r, None))
     freqs = np.linspace(0, 2 * np.pi * F_MAX, K_GRID + 1)
     pg = lc.Periodogram(peaks=1, freqs=freqs, fast=True)
     curves = [(t[i], m[i], e[i]) for i in range(n_sub)]

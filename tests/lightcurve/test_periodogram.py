@@ -8,7 +8,7 @@ from astropy.timeseries.periodograms.lombscargle._statistics import fap_baluev
 
 from skastro.lightcurve import LightCurveFeatures
 from skastro.lightcurve._features._batch import SegmentBatch
-from skastro.lightcurve._features._periodogram import periodogram_peaks
+from skastro.lightcurve._features._periodogram import fft_backend, periodogram_peaks
 from skastro.lightcurve._features._reference import reference_fourier, reference_power
 
 
@@ -206,3 +206,26 @@ def test_fft_matches_direct_at_the_edge_of_its_grid():
     direct = periodogram_peaks(batch, method="direct", grid=grid, **kwargs)
     for name, a, b in zip(("freq", "power", "snr", "fap"), fft[:4], direct[:4]):
         np.testing.assert_allclose(a, b, rtol=1e-4, err_msg=name)
+
+
+@pytest.mark.parametrize("backend", ["scipy", "pyfftw"])
+def test_fft_backends_agree_with_direct_sums(backend, monkeypatch):
+    if backend == "pyfftw":
+        pytest.importorskip("pyfftw", reason="the fftw extra is not installed")
+    monkeypatch.setenv("SKASTRO_FFT", backend)
+    assert fft_backend() == backend
+    curves, _ = _periodic(4, n_objects=5, span=150.0)
+    batch = _batch(curves)
+    kwargs = dict(n_peaks=2, min_period=0.2, max_period=None, oversampling=4)
+    fft = periodogram_peaks(batch, method="fft", **kwargs)
+    direct = periodogram_peaks(batch, method="direct", **kwargs)
+    for name, a, b in zip(("freq", "power", "snr", "fap"), fft[:4], direct[:4]):
+        np.testing.assert_allclose(a, b, rtol=1e-4, err_msg=name)
+
+
+def test_fft_backend_environment_variable(monkeypatch):
+    monkeypatch.setenv("SKASTRO_FFT", "numpy")
+    with pytest.raises(ValueError, match="SKASTRO_FFT='numpy'; expected"):
+        fft_backend()
+    monkeypatch.setenv("SKASTRO_FFT", "scipy")
+    assert fft_backend() == "scipy"
