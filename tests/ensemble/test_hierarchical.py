@@ -700,7 +700,7 @@ def test_asas_variable_stars(require_data):
     X = np.where(np.isfinite(X), X, -999.0)
     clf = HierarchicalClassifier(
         taxonomy,
-        RandomForestClassifier(500, max_features=0.3, n_jobs=2),
+        RandomForestClassifier(500, max_features=0.3, criterion="entropy", n_jobs=2),
         random_state=0,
     )
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
@@ -721,7 +721,14 @@ def test_asas_variable_stars(require_data):
         + ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
     )
     # the 0.80 holds for the three groups; over the 22 classes the
-    # accuracy is 0.79 (Richards et al. 2012: ~0.80 with their features)
-    assert scores["group accuracy"] >= 0.90
+    # accuracy is 0.79 (class / balanced / group / group balanced: 0.789 /
+    # 0.663 / 0.942 / 0.884 here, 0.790 and 0.789 with CV seeds 1 and 2;
+    # gini forests 0.778-0.788; Richards et al. 2012: sub-20% error with
+    # their own features). A period grid down to 0.05 d, oversampling 10,
+    # max_period 1000 d, prewhitened second periods, folded-curve and flux
+    # features, nested taxonomies, ExtraTrees and gradient boosting all
+    # stayed within 0.78-0.79 on CV seeds 1 and 2
+    assert scores["group accuracy"] >= 0.92
     assert scores["group balanced accuracy"] >= 0.85
-    assert scores["class accuracy"] >= 0.77
+    assert scores["class accuracy"] >= 0.78
+    assert scores["class balanced accuracy"] >= 0.63
