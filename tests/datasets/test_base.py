@@ -33,14 +33,16 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def _file_bytes(self) -> bytes:
+        with open(self.translate_path(self.path), "rb") as f:
+            return f.read()
+
 
 class _TruncatingHandler(_QuietHandler):
     """Announces the full Content-Length, sends half the bytes, hangs up."""
 
     def do_GET(self):
-        path = self.translate_path(self.path)
-        with open(path, "rb") as f:
-            body = f.read()
+        body = self._file_bytes()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -53,9 +55,7 @@ class _HangUpHandler(_QuietHandler):
     """Sends no Content-Length, then half the bytes, and closes the connection."""
 
     def do_GET(self):
-        path = self.translate_path(self.path)
-        with open(path, "rb") as f:
-            body = f.read()
+        body = self._file_bytes()
         self.send_response(200)
         self.send_header("Connection", "close")
         self.end_headers()
