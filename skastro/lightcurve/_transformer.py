@@ -73,7 +73,11 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         Shortest period searched, in the time unit of the data (days for
         MJD). The highest frequency of the grid is ``1 / min_period``.
     max_period : float, default=None
-        Longest period searched; ``None`` means the object's time span.
+        Longest period searched. ``None`` starts each object's grid at its
+        first step, ``1 / (oversampling * time_span)``: periods up to
+        ``oversampling`` times the span (the long-period end is a trend
+        rather than a period; set ``max_period`` to the span or less to
+        leave it out).
     oversampling : float, default=5.0
         Frequency grid points per periodogram peak width: the step is
         ``1 / (oversampling * time_span)`` for each object.

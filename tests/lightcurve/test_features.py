@@ -41,6 +41,26 @@ def test_fast_kernels_match_reference():
         )
 
 
+@pytest.mark.parametrize(
+    "n, outlier",
+    [(3, False), (200, False), (5_000, False), (50_000, False), (1000, True)],
+)
+def test_anderson_darling_products_match_summed_logs(n, outlier):
+    # the kernel sums log F through products (rescaled by powers of two);
+    # long curves drive those products through many rescalings, and an
+    # outlier (z near sqrt(n) = 31.6, a tail probability near 1e-219, still
+    # above underflow) takes the summed-log path
+    rng = np.random.default_rng(n)
+    t = np.arange(n, dtype=float)
+    m = 15 + rng.standard_t(5, n) * 0.1
+    if outlier:
+        m[n // 2] += 1e6
+    c = np.column_stack([t, m, np.full(n, 0.1)])
+    got = LightCurveFeatures(features=["anderson_darling"]).fit_transform([c])[0, 0]
+    want = reference_features(t, m, c[:, 2])["anderson_darling"]
+    np.testing.assert_allclose(got, want, rtol=1e-9)
+
+
 def test_duplicate_times_give_finite_slopes():
     curves = _curves(1)
     X = LightCurveFeatures(features=["max_slope", "eta_e"]).fit_transform(curves)

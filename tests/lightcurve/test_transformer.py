@@ -71,6 +71,18 @@ def test_subset_is_in_registry_order_and_equals_full():
     )
 
 
+def test_each_feature_alone_equals_its_column_of_the_full_set():
+    # kernels skip the work of features not asked for (Anderson-Darling, the
+    # runs, the linear fits, the autocorrelation): asked alone, every
+    # feature still gets the value it has in the full set
+    curves = _curves()
+    full = LightCurveFeatures(features="fast").fit(curves)
+    X = full.transform(curves)
+    for j, name in enumerate(full.get_feature_names_out()):
+        alone = LightCurveFeatures(features=[name]).fit(curves).transform(curves)
+        np.testing.assert_array_equal(alone[:, 0], X[:, j], err_msg=name)
+
+
 def test_unknown_feature_name():
     with pytest.raises(ValueError, match="unknown feature 'periodd_0'"):
         LightCurveFeatures(features=["periodd_0"]).fit(_curves())

@@ -25,7 +25,7 @@ NAMES = (
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _kernel(t, m, err, offsets, need_acf, out):
+def _kernel(t, m, err, offsets, need_runs, need_trend, need_fit, need_acf, out):
     inv_e = math.exp(-1.0)
     for s in range(offsets.shape[0] - 1):
         a, b = offsets[s], offsets[s + 1]
@@ -46,7 +46,8 @@ def _kernel(t, m, err, offsets, need_acf, out):
             w = 1.0 / (err[i] * err[i])
             wsum += w
             wm += w * (m[i] - ref)
-            wt += w * (t[i] - t0)
+            if need_fit:
+                wt += w * (t[i] - t0)
         mean = acc / n
         tmean = tacc / n
         wmean = wm / wsum
@@ -64,13 +65,15 @@ def _kernel(t, m, err, offsets, need_acf, out):
             r = ((m[i] - ref) - wmean) / err[i]
             chi2 += r * r
             absdev += abs(r)
-            x = t[i] - t0 - tmean
-            sxx += x * x
-            sxy += x * d
-            w = 1.0 / (err[i] * err[i])
-            wx = t[i] - t0 - wtmean
-            wsxx += w * wx * wx
-            wsxy += w * wx * ((m[i] - ref) - wmean)
+            if need_trend:
+                x = t[i] - t0 - tmean
+                sxx += x * x
+                sxy += x * d
+            if need_fit:
+                w = 1.0 / (err[i] * err[i])
+                wx = t[i] - t0 - wtmean
+                wsxx += w * wx * wx
+                wsxy += w * wx * ((m[i] - ref) - wmean)
         var = m2 / (n - 1)
         std = math.sqrt(var)
         # slopes between consecutive points (pairs with equal times skipped)
@@ -97,18 +100,19 @@ def _kernel(t, m, err, offsets, need_acf, out):
                 dur = t[b - 1] - t0
                 out[s, 1] = dur * dur / (n - 1.0) ** 3 * slope2 / var
             # cusum
-            cs = 0.0
-            cmax = 0.0
-            cmin = 0.0
-            for i in range(a, b):
-                cs += ((m[i] - ref) - mean) / (n * std)
-                if i == a:
-                    cmax = cs
-                    cmin = cs
-                else:
-                    cmax = max(cmax, cs)
-                    cmin = min(cmin, cs)
-            out[s, 4] = cmax - cmin
+            if need_runs:
+                cs = 0.0
+                cmax = 0.0
+                cmin = 0.0
+                for i in range(a, b):
+                    cs += ((m[i] - ref) - mean) / (n * std)
+                    if i == a:
+                        cmax = cs
+                        cmin = cs
+                    else:
+                        cmax = max(cmax, cs)
+                        cmin = min(cmin, cs)
+                out[s, 4] = cmax - cmin
             # autocorrelation length (biased ACF, lag in points)
             if not need_acf:
                 k_found = -1
@@ -126,7 +130,9 @@ def _kernel(t, m, err, offsets, need_acf, out):
         if n < 3:
             continue
         # runs of 3 consecutive points beyond 2 sigma
-        if var > 0:
+        if not need_runs:
+            pass
+        elif var > 0:
             runs = 0
             for i in range(a, b - 2):
                 if (
@@ -161,6 +167,21 @@ def _kernel(t, m, err, offsets, need_acf, out):
 
 def compute(batch, names=NAMES) -> dict[str, np.ndarray]:
     out = np.full((batch.n_segments, len(NAMES)), np.nan)
+    # cusum/con, the linear fits and the autocorrelation only when asked
+    # for: the columns they fill are left NaN otherwise
+    need_runs = "cusum" in names or "con" in names
+    need_trend = any(name.startswith("linear_trend") for name in names)
+    need_fit = any(name.startswith("linear_fit") for name in names)
     need_acf = "autocor_length" in names
-    _kernel(batch.t, batch.m, batch.err, batch.offsets, need_acf, out)
+    _kernel(
+        batch.t,
+        batch.m,
+        batch.err,
+        batch.offsets,
+        need_runs,
+        need_trend,
+        need_fit,
+        need_acf,
+        out,
+    )
     return dict(zip(NAMES, out.T))
