@@ -484,7 +484,8 @@ def test_ztf_realbogus_roc_auc(require_data):
         VotingClassifier,
     )
     from sklearn.model_selection import cross_val_score
-    from sklearn.preprocessing import FunctionTransformer
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.preprocessing import FunctionTransformer, QuantileTransformer
     from threadpoolctl import threadpool_limits
 
     from skastro.datasets import fetch_ztf_realbogus
@@ -505,45 +506,62 @@ def test_ztf_realbogus_roc_auc(require_data):
 
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
     # larger trees (63 leaves) on a random 30 % of the features per split,
-    # three of them averaged
-    boosted = make_pipeline(
-        FunctionTransformer(magn_minus_flux),
-        HierarchicalClassifier(
-            estimator=VotingClassifier(
-                [
-                    (
-                        f"hgb{k}",
-                        HistGradientBoostingClassifier(
-                            learning_rate=0.05,
-                            max_iter=300,
-                            max_leaf_nodes=63,
-                            min_samples_leaf=20,
-                            max_features=0.3,
-                            random_state=k,
-                        ),
-                    )
-                    for k in range(3)
-                ],
-                voting="soft",
+    # three of them, soft-voted with five networks on quantile-normalised
+    # features (weight 0.6 to the trees, 0.4 to the networks; the networks'
+    # shape and weight chosen on CV seeds 1 and 2)
+    trees = [
+        (
+            f"hgb{k}",
+            HistGradientBoostingClassifier(
+                learning_rate=0.05,
+                max_iter=300,
+                max_leaf_nodes=63,
+                min_samples_leaf=20,
+                max_features=0.3,
+                random_state=k,
             ),
-            random_state=0,
-        ),
+        )
+        for k in range(3)
+    ]
+    networks = [
+        (
+            f"mlp{k}",
+            make_pipeline(
+                QuantileTransformer(output_distribution="normal", n_quantiles=500),
+                MLPClassifier(
+                    (256, 128, 64),
+                    alpha=3e-2,
+                    max_iter=300,
+                    early_stopping=True,
+                    n_iter_no_change=20,
+                    random_state=k,
+                ),
+            ),
+        )
+        for k in range(5)
+    ]
+    vote = VotingClassifier(
+        trees + networks, voting="soft", weights=[0.6 / 3] * 3 + [0.4 / 5] * 5
     )
-    # one OpenMP thread: on a busy machine more threads only spin
+    model = make_pipeline(
+        FunctionTransformer(magn_minus_flux),
+        HierarchicalClassifier(estimator=vote, random_state=0),
+    )
+    # one BLAS/OpenMP thread per fold: on a busy machine more only spin
     with threadpool_limits(1):
-        auc = cross_val_score(boosted, X, y, cv=cv, scoring="roc_auc").mean()
+        auc = cross_val_score(model, X, y, cv=cv, scoring="roc_auc", n_jobs=2).mean()
     forest = RandomForestClassifier(200, random_state=0, n_jobs=2)
     auc_rf = cross_val_score(forest, X, y, cv=cv, scoring="roc_auc").mean()
     print(
         f"\nZTF real/bogus, 5-fold ROC AUC: HierarchicalClassifier(soft vote "
-        f"of 3 HistGradientBoosting, magnitude-minus-flux statistics) {auc:.4f}, "
-        f"plain RandomForest(200) {auc_rf:.4f}"
+        f"of 3 HistGradientBoosting and 5 MLP, magnitude-minus-flux statistics) "
+        f"{auc:.4f}, plain RandomForest(200) {auc_rf:.4f}"
     )
-    # the issue asks 0.95; measured 0.9496 (0.9522 and 0.9493 with CV seeds
-    # 1 and 2, on which the configuration was chosen; without the seven
-    # differences 0.9481; published RF: 0.93-0.95): the test holds the
-    # measured level and the margin over RF (0.940)
-    assert auc > 0.948
+    # the issue asks 0.95; measured 0.9514 (0.9537 and 0.9523 with CV seeds
+    # 1 and 2, on which the configuration was chosen; the trees alone
+    # 0.9496, without the seven differences 0.9481; published RF:
+    # 0.93-0.95), and the margin over RF (0.940)
+    assert auc >= 0.95
     assert auc > auc_rf + 0.005
 
 
