@@ -719,9 +719,14 @@ ASAS_TAXONOMY = {
 
 
 @pytest.mark.slow
+# the smallest nodes have fewer than 200 training stars: sklearn then uses
+# one quantile per star, as wanted
+@pytest.mark.filterwarnings("ignore:n_quantiles .* is greater than:UserWarning")
 def test_asas_variable_stars(require_data):
-    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.ensemble import RandomForestClassifier, VotingClassifier
     from sklearn.metrics import accuracy_score, balanced_accuracy_score
+    from sklearn.preprocessing import QuantileTransformer
+    from sklearn.svm import SVC
 
     from skastro.datasets import fetch_asas_lightcurves
     from skastro.lightcurve import LightCurveFeatures
@@ -745,9 +750,35 @@ def test_asas_variable_stars(require_data):
     # they are computed once, outside the cross-validation
     X = LightCurveFeatures().fit_transform(curves)
     X = np.where(np.isfinite(X), X, -999.0)
+    # per node, the forest soft-voted with an RBF support-vector machine on
+    # quantile-normalised features (weights 0.75 / 0.25, C and the weights
+    # chosen on CV seeds 1 and 2). scikit-learn 1.9 deprecates
+    # SVC(probability=True) for removal in 1.11; its suggested replacement,
+    # CalibratedClassifierCV(SVC(), ensemble=False), gave 0.787 / 0.806 on
+    # seeds 1 / 2, so the chosen form stays until then
     clf = HierarchicalClassifier(
         taxonomy,
-        RandomForestClassifier(500, max_features=0.3, criterion="entropy", n_jobs=2),
+        VotingClassifier(
+            [
+                (
+                    "forest",
+                    RandomForestClassifier(
+                        500, max_features=0.3, criterion="entropy", n_jobs=2
+                    ),
+                ),
+                (
+                    "svc",
+                    make_pipeline(
+                        QuantileTransformer(
+                            output_distribution="normal", n_quantiles=200
+                        ),
+                        SVC(C=10, probability=True),
+                    ),
+                ),
+            ],
+            voting="soft",
+            weights=[0.75, 0.25],
+        ),
         random_state=0,
     )
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
@@ -767,15 +798,16 @@ def test_asas_variable_stars(require_data):
         f"\nASAS, {len(taxonomy)} groups / {len(set(y))} classes, 5-fold: "
         + ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
     )
-    # the issue's 0.80 holds for the three groups; over the 22 classes the
-    # accuracy is 0.79 (class / balanced / group / group balanced: 0.789 /
-    # 0.663 / 0.942 / 0.884 here, 0.790 and 0.789 with CV seeds 1 and 2;
-    # gini forests 0.778-0.788; Richards et al. 2012: sub-20% error with
-    # their own features). A period grid down to 0.05 d, oversampling 10,
-    # max_period 1000 d, prewhitened second periods, folded-curve and flux
-    # features, nested taxonomies, ExtraTrees and gradient boosting all
-    # stayed within 0.78-0.79 on CV seeds 1 and 2
+    # the issue asks 0.80; measured 0.799 (637 of 797 stars, one short),
+    # balanced 0.669, groups 0.947 / 0.893; 0.8005 and 0.8055 with CV seeds
+    # 1 and 2, on which it was chosen (the forest alone: 0.789, and 0.790 /
+    # 0.789; over three random_state values the vote gains 0.009 on average
+    # and reaches 0.80 on about half the runs). Richards et al. 2012: sub-20%
+    # error with their own features and colours. Period grids, prewhitened
+    # and de-aliased second periods, folded-curve and ratio features, nested
+    # taxonomies, ExtraTrees, gradient boosting and networks in the vote
+    # stayed at or below this
     assert scores["group accuracy"] >= 0.92
     assert scores["group balanced accuracy"] >= 0.85
-    assert scores["class accuracy"] >= 0.78
-    assert scores["class balanced accuracy"] >= 0.63
+    assert scores["class accuracy"] >= 0.79
+    assert scores["class balanced accuracy"] >= 0.65
