@@ -183,7 +183,8 @@ def _kernel(m, err, ms, offsets, need_ad, out):
     longest = 0
     for s in range(offsets.shape[0] - 1):
         longest = max(longest, offsets[s + 1] - offsets[s])
-    scratch = np.empty(2 * longest)
+    # cdf and sf of one light curve for Anderson-Darling
+    scratch = np.empty(2 * longest if need_ad else 0)
     for s in range(offsets.shape[0] - 1):
         a, b = offsets[s], offsets[s + 1]
         n = b - a

@@ -25,7 +25,9 @@ NAMES = (
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _kernel(t, m, err, offsets, need_runs, need_trend, need_fit, need_acf, out):
+def _kernel(
+    t, m, err, offsets, need_cusum, need_con, need_trend, need_fit, need_acf, out
+):
     inv_e = math.exp(-1.0)
     for s in range(offsets.shape[0] - 1):
         a, b = offsets[s], offsets[s + 1]
@@ -100,7 +102,7 @@ def _kernel(t, m, err, offsets, need_runs, need_trend, need_fit, need_acf, out):
                 dur = t[b - 1] - t0
                 out[s, 1] = dur * dur / (n - 1.0) ** 3 * slope2 / var
             # cusum
-            if need_runs:
+            if need_cusum:
                 cs = 0.0
                 cmax = 0.0
                 cmin = 0.0
@@ -130,20 +132,17 @@ def _kernel(t, m, err, offsets, need_runs, need_trend, need_fit, need_acf, out):
         if n < 3:
             continue
         # runs of 3 consecutive points beyond 2 sigma
-        if not need_runs:
-            pass
-        elif var > 0:
+        if need_con:
             runs = 0
-            for i in range(a, b - 2):
-                if (
-                    abs((m[i] - ref) - mean) > 2 * std
-                    and abs((m[i + 1] - ref) - mean) > 2 * std
-                    and abs((m[i + 2] - ref) - mean) > 2 * std
-                ):
-                    runs += 1
+            if var > 0:
+                for i in range(a, b - 2):
+                    if (
+                        abs((m[i] - ref) - mean) > 2 * std
+                        and abs((m[i + 1] - ref) - mean) > 2 * std
+                        and abs((m[i + 2] - ref) - mean) > 2 * std
+                    ):
+                        runs += 1
             out[s, 11] = runs / (n - 2.0)
-        else:
-            out[s, 11] = 0.0
         if sxx > 0:
             slope = sxy / sxx
             res2 = 0.0
@@ -167,21 +166,22 @@ def _kernel(t, m, err, offsets, need_runs, need_trend, need_fit, need_acf, out):
 
 def compute(batch, names=NAMES) -> dict[str, np.ndarray]:
     out = np.full((batch.n_segments, len(NAMES)), np.nan)
-    # cusum/con, the linear fits and the autocorrelation only when asked
-    # for: the columns they fill are left NaN otherwise
-    need_runs = "cusum" in names or "con" in names
-    need_trend = any(name.startswith("linear_trend") for name in names)
-    need_fit = any(name.startswith("linear_fit") for name in names)
-    need_acf = "autocor_length" in names
+    # each optional pass only when one of its features is asked for: the
+    # columns it fills are left NaN otherwise
+    wanted = set(names)
     _kernel(
         batch.t,
         batch.m,
         batch.err,
         batch.offsets,
-        need_runs,
-        need_trend,
-        need_fit,
-        need_acf,
+        "cusum" in wanted,
+        "con" in wanted,
+        bool(wanted & {"linear_trend", "linear_trend_sigma", "linear_trend_noise"}),
+        bool(
+            wanted
+            & {"linear_fit_slope", "linear_fit_slope_sigma", "linear_fit_reduced_chi2"}
+        ),
+        "autocor_length" in wanted,
         out,
     )
     return dict(zip(NAMES, out.T))
