@@ -174,12 +174,33 @@ def test_crash_with_trials_spread_over_two_processes(tmp_path):
 # --- several Dask workers on one study --------------------------------------
 
 
+def _tune_after_both_workers_are_ready(index, **kwargs):
+    """Run ``tune`` on a Dask worker once both workers have imported it.
+
+    Without this barrier a worker that starts late (its first import of
+    skastro and Optuna) can find the whole study already run by the other.
+    """
+    import distributed
+    from sklearn.tree import DecisionTreeClassifier
+
+    from skastro.model_selection import tune
+
+    class SlowDecisionTree(DecisionTreeClassifier):
+        # each fit waits a little, so that one worker cannot run every
+        # trial in the time the other takes to ask for its first one
+        def fit(self, X, y, sample_weight=None, check_input=True):
+            time.sleep(0.1)
+            return super().fit(X, y, sample_weight, check_input)
+
+    distributed.Event(f"ready-{index}").set()
+    assert distributed.Event(f"ready-{1 - index}").wait(timeout=120)
+    return tune(SlowDecisionTree(random_state=0), **kwargs)
+
+
 def test_tune_from_two_dask_workers_on_one_study(tmp_path):
     distributed = pytest.importorskip("distributed")
     from sklearn.datasets import make_classification
     from sklearn.tree import DecisionTreeClassifier
-
-    from skastro.model_selection import tune
 
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     n_trials = 6
@@ -199,10 +220,10 @@ def test_tune_from_two_dask_workers_on_one_study(tmp_path):
         workers = sorted(client.scheduler_info(n_workers=-1)["workers"])
         futures = [
             client.submit(
-                tune,
-                DecisionTreeClassifier(random_state=0),
-                X,
-                y,
+                _tune_after_both_workers_are_ready,
+                seed,
+                X=X,
+                y=y,
                 param_distributions=_space(),
                 cv=3,
                 n_trials=n_trials,
