@@ -68,7 +68,12 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         ``g - r`` and ``r - i``). ``None`` learns the sorted unique bands
         seen in ``fit``. A band not in this list raises at ``transform``.
     n_peaks : int, default=3
-        Periodogram peaks reported (``period_0`` ... ``period_{n_peaks-1}``).
+        Periodogram peaks reported (``period_0`` ... ``period_{n_peaks-1}``):
+        the highest local maxima of one periodogram, not frequencies found
+        by prewhitening. On ground-based data sampled once a night the
+        later peaks are often the daily aliases of the first (frequency
+        ``1 / period_0 +- 1`` per day), and their powers then measure how
+        cleanly the sampling echoes the main signal.
     min_period : float, default=0.1
         Shortest period searched, in the time unit of the data (days for
         MJD). The highest frequency of the grid is ``1 / min_period``.
