@@ -176,11 +176,9 @@ def compute(batch, names=NAMES) -> dict[str, np.ndarray]:
         batch.offsets,
         "cusum" in wanted,
         "con" in wanted,
-        bool(wanted & {"linear_trend", "linear_trend_sigma", "linear_trend_noise"}),
-        bool(
-            wanted
-            & {"linear_fit_slope", "linear_fit_slope_sigma", "linear_fit_reduced_chi2"}
-        ),
+        # the kernel's columns 5-7 and 8-10
+        bool(wanted.intersection(NAMES[5:8])),
+        bool(wanted.intersection(NAMES[8:11])),
         "autocor_length" in wanted,
         out,
     )
