@@ -18,7 +18,7 @@ from sklearn.model_selection import (
     train_test_split,
 )
 from sklearn.neighbors import KNeighborsClassifier
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
@@ -746,8 +746,23 @@ def test_asas_variable_stars(require_data):
         for group, leaves in ASAS_TAXONOMY.items()
     }
     # features are per star (fit learns nothing from the other stars), so
-    # they are computed once, outside the cross-validation
-    X = LightCurveFeatures().fit_transform(curves)
+    # they are computed once, outside the cross-validation. Besides the
+    # default features, the shape of the power spectrum: the power of the
+    # strongest peak in each decade of period (0.1-1 d up to > 1000 d) and
+    # its signal-to-noise, (peak - mean) / std of the power over the decade's
+    # frequency grid. Regular pulsators put one narrow peak in one decade;
+    # semiregular and irregular giants and young stars spread their power,
+    # rising to long periods. One LightCurveFeatures per decade, its period
+    # grid limited to the decade
+    decades = [(0.1, 1.0), (1.0, 10.0), (10.0, 100.0), (100.0, 1000.0), (1000.0, None)]
+    spectrum = [
+        LightCurveFeatures(
+            features=["period_0_power", "period_0_snr"], min_period=lo, max_period=hi
+        )
+        for lo, hi in decades
+    ]
+    X = make_union(LightCurveFeatures(), *spectrum).fit_transform(curves)
+    assert X.shape == (len(y), 61 + 2 * len(decades))
     X = np.where(np.isfinite(X), X, -999.0)
     # per node, the forest soft-voted with an RBF support-vector machine on
     # quantile-normalised features (weights 0.75 / 0.25, C and the weights
@@ -797,17 +812,21 @@ def test_asas_variable_stars(require_data):
         f"\nASAS, {len(taxonomy)} groups / {len(set(y))} classes, 5-fold: "
         + ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
     )
-    # the issue asks 0.80; measured 0.799 (637 of 797 stars, one short),
-    # balanced 0.669, groups 0.947 / 0.893; 0.8005 and 0.8055 with CV seeds
-    # 1 and 2, on which it was chosen (the forest alone: 0.789, and 0.790 /
-    # 0.789; over three random_state values the vote gains 0.009 on average
-    # and reaches 0.80 on about half the runs). Richards et al. 2012: sub-20%
-    # error with their own features and colours. Period grids, prewhitened
-    # and de-aliased second periods, periodogram peaks masked near whole
-    # cycles per day, folded-curve, ratio and structure-function features,
-    # Fourier phases as cosine and sine, nested taxonomies, ExtraTrees,
-    # gradient boosting and networks in the vote stayed at or below this
+    # the issue asks 0.80; measured 0.812 (647 of 797 stars), balanced 0.688,
+    # groups 0.945 / 0.892. The decade features were chosen on CV seeds 1-4
+    # with random_state 0 and 1 (8 runs), then read once on seed 0: 645.75
+    # stars right on average (0.810) against 637.4 (0.800) without them, as
+    # many or more in each of the 8 runs. Tried on the same runs, not kept:
+    # the decade powers without their signal-to-noise (640.1), with the
+    # decade's best period as well (644.6); Richards et al. (2012)'s
+    # point-to-point and double-period scatter features (638.6); dropping the
+    # six sampling features n_obs ... time_std (629.8). Earlier sessions, with
+    # the default features alone: prewhitened and de-aliased second periods,
+    # periodogram peaks masked near whole cycles per day, structure
+    # functions, Fourier phases as cosine and sine, nested taxonomies,
+    # ExtraTrees, gradient boosting and networks in the vote stayed at or
+    # below 0.80. Richards et al. 2012: sub-20% error with colours as well
     assert scores["group accuracy"] >= 0.92
     assert scores["group balanced accuracy"] >= 0.85
-    assert scores["class accuracy"] >= 0.79
+    assert scores["class accuracy"] >= 0.80
     assert scores["class balanced accuracy"] >= 0.65
