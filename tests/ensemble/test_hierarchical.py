@@ -752,9 +752,9 @@ def test_asas_variable_stars(require_data):
     # its signal-to-noise, (peak - mean) / std of the power over the decade's
     # frequency grid. A Cepheid or a Mira reaches a high power in its own
     # decade (and, through the daily aliases, in the short ones); semiregular
-    # giants and red supergiants stay lower everywhere, the supergiants with
-    # more power beyond 1000 d. One LightCurveFeatures per decade, its
-    # period grid limited to the decade
+    # giants and red supergiants stay lower in their own decades, the
+    # supergiants with more power beyond 1000 d. One LightCurveFeatures per
+    # decade, its period grid limited to the decade
     decades = [(0.1, 1.0), (1.0, 10.0), (10.0, 100.0), (100.0, 1000.0), (1000.0, None)]
     spectrum = [
         LightCurveFeatures(
