@@ -281,8 +281,10 @@ finite values.
     return out
 
 
-def check_n_classes(classes, *, minimum: int = 2) -> None:
+def check_n_classes(classes, *, owner: str | None = None, minimum: int = 2) -> None:
     """Raise if ``classes`` holds fewer than ``minimum`` classes.
+
+    ``owner``, the estimator's name, starts the message when given.
 
     Examples
     --------
@@ -296,13 +298,15 @@ two classes.
     classes = list(np.asarray(classes).tolist())
     if len(classes) >= minimum:
         return
+    start = "" if owner is None else f"{owner}: "
     if len(classes) == 1 and minimum == 2:
         raise ValueError(
-            f"y holds one class only, {classes!r}; a classifier needs at least "
-            "two classes."
+            f"{start}y holds one class only, {classes!r}; a classifier needs at "
+            "least two classes."
         )
     raise ValueError(
-        f"y holds {len(classes)} class(es), {classes!r}; expected at least {minimum}."
+        f"{start}y holds {len(classes)} class(es), {classes!r}; expected at least "
+        f"{minimum}."
     )
 
 
