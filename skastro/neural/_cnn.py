@@ -8,52 +8,18 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import validate_data
 
-from ._base import KerasClassifierBase
+from skastro.utils._validation import check_layer_sizes
+
+from ._augment import augmented_batches
 from ._builders import cnn_builder
+from ._classifier import KerasClassifierBase
+from ._docs import fill_doc
 
 __all__ = ["CNNClassifier"]
 
 
-def _validate_shaped(estimator, X, y, reset: bool):
-    """Validate images (N, H, W, C) or series (N, L) / (N, L, C).
-
-    A 2-D ``X`` is read as ``n_samples`` series of ``n_features`` steps and
-    one channel. Returns X with an explicit channel axis (and y when given).
-    Shared by :class:`CNNClassifier` and the convolutional
-    :class:`~skastro.neural.Autoencoder`.
-    """
-    kwargs = {
-        "accept_sparse": False,
-        "dtype": [np.float64, np.float32],
-        "allow_nd": True,
-        "reset": reset,
-    }
-    if isinstance(y, str) and y == "no_validation":
-        X = validate_data(estimator, X, **kwargs)
-    else:
-        X, y = validate_data(estimator, X, y, **kwargs)
-    if X.ndim > 4:
-        raise ValueError(
-            f"{type(estimator).__name__} got X of shape {X.shape}; expected images "
-            "(n_samples, height, width, channels) or series (n_samples, length) "
-            "or (n_samples, length, channels)."
-        )
-    if X.ndim == 2:
-        X = X[:, :, None]
-    X = X.astype(estimator.dtype, copy=False)
-    if reset:
-        estimator.input_shape_ = tuple(int(s) for s in X.shape[1:])
-    elif tuple(X.shape[1:]) != estimator.input_shape_:
-        raise ValueError(
-            f"X has sample shape {tuple(X.shape[1:])} but "
-            f"{type(estimator).__name__} was fitted on samples of shape "
-            f"{estimator.input_shape_} (channel axis included)."
-        )
-    return X if isinstance(y, str) and y == "no_validation" else (X, y)
-
-
+@fill_doc(builder="cnn_builder")
 class CNNClassifier(KerasClassifierBase):
     """Convolutional neural network classifier in Keras, the scikit-learn way.
 
@@ -87,41 +53,10 @@ class CNNClassifier(KerasClassifierBase):
         square images only): the sky has no preferred orientation, so these
         are physically valid copies of each cutout. Applied to each training
         batch in NumPy, never to validation data or at prediction; images
-        only (a ``ValueError`` is raised for series).
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes in the loss, multiplied into ``sample_weight``.
-    epochs : int, default=30
-        Number of passes over the training data.
-    batch_size : int, default=32
-        Samples per gradient step (and per prediction batch).
-    optimizer : str or keras optimizer class, default="adam"
-        Keras optimizer; its other arguments are routed as ``optimizer__*``.
-    learning_rate : float, default=1e-3
-        Learning rate of the optimizer.
-    early_stopping : bool, default=False
-        Stop when the validation loss (the training loss if
-        ``validation_fraction=0``) has not improved for ``n_iter_no_change``
-        epochs, and keep the best weights.
-    validation_fraction : float, default=0.1
-        Fraction of the training data held out (stratified, seeded) to compute
-        ``val_loss`` and ``val_accuracy`` after each epoch; held out whenever
-        positive. Set 0 to train on all the data.
-    n_iter_no_change : int, default=10
-        Patience of early stopping, in epochs.
-    dtype : {"float64", "float32"}, default="float64"
-        Precision of the network. float64 gives predictions that do not depend
-        on how samples are batched; float32 trains about twice as fast on a
-        CPU and is the sensible choice for large images.
-    model : callable or None, default=None
-        Your own model builder ``model(meta, compile_kwargs, **params)``, as
-        in scikeras; None uses ``cnn_builder``.
-    routed_params : dict or None, default=None
-        scikeras-style routed parameters (``model__*``, ``optimizer__*``,
-        ``compile__*``, ``fit__*``, ``predict__*``).
-    random_state : int, RandomState instance or None, default=None
-        Seeds Keras, the validation split and the augmentation at each fit.
-    verbose : int, default=0
-        Keras's ``verbose`` during fit.
+        only (a ``ValueError`` is raised for series). Seeded by
+        ``random_state``.
+    %(class_weight)s
+    %(training_params)s
 
     Attributes
     ----------
@@ -249,10 +184,27 @@ class CNNClassifier(KerasClassifierBase):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _validate_X(self, X, y="no_validation", *, reset: bool):
-        return _validate_shaped(self, X, y, reset)
+    def _shaped_input(self) -> bool:
+        return True
+
+    def _training_data(
+        self, X, y, sample_weight, *, batch_size: int, shuffle, seed: int
+    ) -> dict:
+        """Augmented batches when ``augment=True``, else the arrays themselves.
+
+        The batches come in their own seeded order, reshuffled at each epoch,
+        so Keras's ``shuffle`` does not apply to them.
+        """
+        if not self.augment:
+            return super()._training_data(
+                X, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=seed
+            )
+        if sample_weight is None:
+            sample_weight = np.ones(len(X))
+        return {"x": augmented_batches(X, y, sample_weight, batch_size, seed)}
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @fill_doc()
     def fit(self, X, y, sample_weight=None, **fit_params) -> CNNClassifier:
         """Build the network and train it on ``(X, y)``.
 
@@ -263,12 +215,8 @@ class CNNClassifier(KerasClassifierBase):
             Training images or series.
         y : array-like of shape (n_samples,)
             Class labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights; an integer weight acts as repeating the
-            sample.
-        **fit_params : dict
-            Extra arguments of ``keras.Model.fit``; ``callbacks`` are appended
-            to the estimator's own.
+        %(sample_weight)s
+        %(fit_params)s
 
         Returns
         -------
@@ -276,12 +224,9 @@ class CNNClassifier(KerasClassifierBase):
             The fitted estimator.
         """
         for name in ("conv_filters", "dense_units"):
-            for units in getattr(self, name):
-                if not isinstance(units, Integral) or units < 1:
-                    raise ValueError(
-                        f"{name}={getattr(self, name)!r} of CNNClassifier has the "
-                        f"entry {units!r}; expected positive integers."
-                    )
+            check_layer_sizes(
+                getattr(self, name), param=name, owner=type(self).__name__
+            )
         if self.augment and np.ndim(X) != 4:
             raise ValueError(
                 f"augment=True of CNNClassifier needs images (n_samples, height, "

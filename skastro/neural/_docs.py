@@ -1,0 +1,173 @@
+"""Docstring text shared by the Keras estimators, written once.
+
+A docstring names a shared block by a line holding only ``%(name)s``;
+:func:`fill_doc` replaces that line by the block, indented as the line was.
+``%(training_params)s`` stands for the blocks of all the training parameters
+(:data:`TRAINING_PARAMS`), in signature order. In a block, ``$default`` is
+the default of the parameter in the signature of the decorated class's
+``__init__`` (or of the decorated function), so defaults are written once,
+in the signature; other ``$name`` fields are given to :func:`fill_doc`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from string import Template
+
+__all__ = ["DOCS", "TRAINING_PARAMS", "fill_doc"]
+
+#: numpydoc blocks (name line, then the description indented by 4 spaces)
+DOCS = {
+    # ------------------------------------------------- constructor parameters
+    "class_weight": """\
+class_weight : dict, "balanced" or None, default=$default
+    Weights of the classes in the loss, multiplied into ``sample_weight``;
+    ``"balanced"`` weights each class by ``n_samples / (n_classes *
+    count)``, which helps rare classes (QSOs among stars and galaxies).""",
+    "epochs": """\
+epochs : int, default=$default
+    Number of passes over the training data.""",
+    "batch_size": """\
+batch_size : int, default=$default
+    Samples per gradient step (and per prediction batch).""",
+    "optimizer": """\
+optimizer : str or keras optimizer class, default=$default
+    Keras optimizer; its other arguments are routed as
+    ``optimizer__<name>`` (e.g. ``optimizer__momentum``).""",
+    "learning_rate": """\
+learning_rate : float, default=$default
+    Learning rate of the optimizer.""",
+    "early_stopping": """\
+early_stopping : bool, default=$default
+    Stop when the validation loss (the training loss if
+    ``validation_fraction=0``) has not improved for ``n_iter_no_change``
+    epochs, and keep the best weights.""",
+    "validation_fraction": """\
+validation_fraction : float, default=$default
+    Fraction of the training data held out (seeded; stratified by class for
+    a classifier) to compute ``val_loss`` (and, for a classifier,
+    ``val_accuracy``) after each epoch. It is held out whenever it is
+    positive, as Keras's ``validation_split`` is; set 0 to train on all the
+    data.""",
+    "n_iter_no_change": """\
+n_iter_no_change : int, default=$default
+    Patience of early stopping, in epochs.""",
+    "dtype": """\
+dtype : {"float64", "float32"}, default=$default
+    Precision of the network. float64 gives predictions that do not depend
+    on how samples are batched; float32 trains about twice as fast on a CPU
+    and is the sensible choice for large images.""",
+    "model": """\
+model : callable or None, default=$default
+    Your own model builder, ``model(meta, compile_kwargs, **params)``
+    returning a ``keras.Model``, as in scikeras. It receives the
+    constructor parameters named in its signature and the routed
+    ``model__*`` parameters. None uses ``$builder``.""",
+    "routed_params": """\
+routed_params : dict or None, default=$default
+    Parameters routed as in scikeras: ``model__*`` to the builder,
+    ``optimizer__*`` to the optimizer, ``compile__*`` to
+    ``Model.compile``, ``fit__*`` to ``Model.fit``, ``predict__*`` to
+    ``Model.predict``. ``set_params(optimizer__momentum=0.9)`` stores its
+    argument here, so routed names can be grid-searched.""",
+    "random_state": """\
+random_state : int, RandomState instance or None, default=$default
+    Seeds Keras (initial weights, shuffling, any dropout) and the validation
+    split at each fit; the same integer gives identical predictions.""",
+    "verbose": """\
+verbose : int, default=$default
+    Keras's ``verbose`` during fit.""",
+    # ------------------------------------------------------ method parameters
+    "X_fitted": """\
+X : array-like
+    Samples, shaped as at fit.""",
+    "sample_weight": """\
+sample_weight : array-like of shape (n_samples,), default=$default
+    Non-negative weights; an integer weight acts as repeating the
+    sample.""",
+    "fit_params": """\
+**fit_params : dict
+    Extra arguments of ``keras.Model.fit``; ``callbacks`` are appended
+    to the estimator's own.""",
+}
+
+#: the training parameters every Keras estimator takes, in signature order
+TRAINING_PARAMS = (
+    "epochs",
+    "batch_size",
+    "optimizer",
+    "learning_rate",
+    "early_stopping",
+    "validation_fraction",
+    "n_iter_no_change",
+    "dtype",
+    "model",
+    "routed_params",
+    "random_state",
+    "verbose",
+)
+
+_PLACEHOLDER = re.compile(r"^(?P<indent> *)%\((?P<name>\w+)\)s$", re.MULTILINE)
+
+
+def _default_text(value) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def fill_doc(**fields: str):
+    """Decorator filling the ``%(name)s`` placeholders of a docstring from :data:`DOCS`.
+
+    Parameters
+    ----------
+    **fields : str
+        Values of the ``$name`` fields of the blocks other than ``$default``
+        (e.g. ``builder="mlp_builder"``).
+
+    Returns
+    -------
+    decorator : callable
+        Takes a class or function and returns it with its docstring filled.
+
+    Examples
+    --------
+    >>> from skastro.neural._docs import fill_doc
+    >>> @fill_doc()
+    ... def f(epochs=5):
+    ...     '''Train.
+    ...
+    ...     Parameters
+    ...     ----------
+    ...     %(epochs)s
+    ...     '''
+    >>> print(f.__doc__.strip())
+    Train.
+    <BLANKLINE>
+        Parameters
+        ----------
+        epochs : int, default=5
+            Number of passes over the training data.
+    """
+
+    def decorator(obj):
+        function = obj.__init__ if inspect.isclass(obj) else obj
+        parameters = inspect.signature(function).parameters
+
+        def render(name: str) -> str:
+            values = dict(fields)
+            if name in parameters:
+                values["default"] = _default_text(parameters[name].default)
+            return Template(DOCS[name]).substitute(values)
+
+        def block(match: re.Match) -> str:
+            name = match["name"]
+            names = TRAINING_PARAMS if name == "training_params" else (name,)
+            text = "\n".join(render(member) for member in names)
+            return "\n".join(
+                match["indent"] + line if line else line for line in text.splitlines()
+            )
+
+        obj.__doc__ = _PLACEHOLDER.sub(block, obj.__doc__)
+        return obj
+
+    return decorator
