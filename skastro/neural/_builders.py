@@ -22,6 +22,40 @@ def _regulariser(keras, l2: float):
     return keras.regularizers.L2(l2) if l2 > 0 else None
 
 
+def _dense(keras, units: int, activation, l2: float, dtype: str, name=None):
+    """A ``Dense`` layer with the builder's activation (None: linear) and L2."""
+    return keras.layers.Dense(
+        int(units),
+        activation=activation,
+        kernel_regularizer=_regulariser(keras, l2),
+        dtype=dtype,
+        name=name,
+    )
+
+
+def _conv(keras, Conv, filters: int, kernel_size: int, activation, l2, dtype: str):
+    """A ``same``-padded convolution with the builder's activation and L2 penalty."""
+    return Conv(
+        int(filters),
+        kernel_size,
+        padding="same",
+        activation=activation,
+        kernel_regularizer=_regulariser(keras, l2),
+        dtype=dtype,
+    )
+
+
+def _softmax_classifier(keras, inputs, h, meta: dict, compile_kwargs: dict, name):
+    """Close the network ``inputs -> h`` with a softmax over the classes; compile."""
+    dtype = meta["dtype"]
+    outputs = keras.layers.Dense(meta["n_classes_"], activation="softmax", dtype=dtype)(
+        h
+    )
+    model = keras.Model(inputs, outputs, name=name)
+    model.compile(**compile_kwargs)
+    return model
+
+
 def mlp_builder(
     meta: dict,
     compile_kwargs: dict,
@@ -58,20 +92,10 @@ def mlp_builder(
     inputs = keras.Input(shape=meta["input_shape"], dtype=dtype)
     h = inputs
     for units in hidden_layer_sizes:
-        h = keras.layers.Dense(
-            int(units),
-            activation=activation,
-            kernel_regularizer=_regulariser(keras, l2),
-            dtype=dtype,
-        )(h)
+        h = _dense(keras, units, activation, l2, dtype)(h)
         if dropout > 0:
             h = keras.layers.Dropout(dropout, dtype=dtype)(h)
-    outputs = keras.layers.Dense(meta["n_classes_"], activation="softmax", dtype=dtype)(
-        h
-    )
-    model = keras.Model(inputs, outputs, name="mlp")
-    model.compile(**compile_kwargs)
-    return model
+    return _softmax_classifier(keras, inputs, h, meta, compile_kwargs, "mlp")
 
 
 def _conv_layers(keras, ndim: int):
@@ -139,33 +163,16 @@ def cnn_builder(
     if downsample > 1:
         h = AvgPool(downsample, padding="same", dtype=dtype)(h)
     for filters in conv_filters:
-        h = Conv(
-            int(filters),
-            kernel_size,
-            padding="same",
-            activation=activation,
-            kernel_regularizer=_regulariser(keras, l2),
-            dtype=dtype,
-        )(h)
+        h = _conv(keras, Conv, filters, kernel_size, activation, l2, dtype)(h)
         h = Pool(2, padding="same", dtype=dtype)(h)
     h = keras.layers.Flatten(dtype=dtype)(h)
     for units in dense_units:
         if dropout > 0:
             h = keras.layers.Dropout(dropout, dtype=dtype)(h)
-        h = keras.layers.Dense(
-            int(units),
-            activation=activation,
-            kernel_regularizer=_regulariser(keras, l2),
-            dtype=dtype,
-        )(h)
+        h = _dense(keras, units, activation, l2, dtype)(h)
     if dropout > 0:
         h = keras.layers.Dropout(dropout, dtype=dtype)(h)
-    outputs = keras.layers.Dense(meta["n_classes_"], activation="softmax", dtype=dtype)(
-        h
-    )
-    model = keras.Model(inputs, outputs, name="cnn")
-    model.compile(**compile_kwargs)
-    return model
+    return _softmax_classifier(keras, inputs, h, meta, compile_kwargs, "cnn")
 
 
 def autoencoder_builder(
@@ -217,21 +224,14 @@ def autoencoder_builder(
     dtype = meta["dtype"]
     shape = tuple(meta["input_shape"])
     units = [int(u) for u in encoder_units]
-    reg = _regulariser(keras, l2)
     inputs = keras.Input(shape=shape, dtype=dtype)
     if kind == "dense":
         h = inputs
         for u in units[:-1]:
-            h = keras.layers.Dense(
-                u, activation=activation, kernel_regularizer=reg, dtype=dtype
-            )(h)
-        h = keras.layers.Dense(
-            units[-1], kernel_regularizer=reg, dtype=dtype, name="latent"
-        )(h)
+            h = _dense(keras, u, activation, l2, dtype)(h)
+        h = _dense(keras, units[-1], None, l2, dtype, name="latent")(h)
         for u in reversed(units[:-1]):
-            h = keras.layers.Dense(
-                u, activation=activation, kernel_regularizer=reg, dtype=dtype
-            )(h)
+            h = _dense(keras, u, activation, l2, dtype)(h)
         outputs = keras.layers.Dense(shape[-1], dtype=dtype)(h)
     else:
         ndim = len(shape) - 1
@@ -239,37 +239,16 @@ def autoencoder_builder(
         Up = keras.layers.UpSampling1D if ndim == 1 else keras.layers.UpSampling2D
         h = inputs
         for filters in units[:-1]:
-            h = Conv(
-                filters,
-                kernel_size,
-                padding="same",
-                activation=activation,
-                kernel_regularizer=reg,
-                dtype=dtype,
-            )(h)
+            h = _conv(keras, Conv, filters, kernel_size, activation, l2, dtype)(h)
             h = Pool(2, padding="same", dtype=dtype)(h)
         inner = tuple(int(s) for s in h.shape[1:])
         h = keras.layers.Flatten(dtype=dtype)(h)
-        h = keras.layers.Dense(
-            units[-1], kernel_regularizer=reg, dtype=dtype, name="latent"
-        )(h)
-        h = keras.layers.Dense(
-            int(_prod(inner)),
-            activation=activation,
-            kernel_regularizer=reg,
-            dtype=dtype,
-        )(h)
+        h = _dense(keras, units[-1], None, l2, dtype, name="latent")(h)
+        h = _dense(keras, _prod(inner), activation, l2, dtype)(h)
         h = keras.layers.Reshape(inner, dtype=dtype)(h)
         for filters in reversed(units[:-1]):
             h = Up(2, dtype=dtype)(h)
-            h = Conv(
-                filters,
-                kernel_size,
-                padding="same",
-                activation=activation,
-                kernel_regularizer=reg,
-                dtype=dtype,
-            )(h)
+            h = _conv(keras, Conv, filters, kernel_size, activation, l2, dtype)(h)
         # crop the upsampled grid back to the input size, then map to channels
         excess = [int(h.shape[1 + i]) - shape[i] for i in range(ndim)]
         if any(excess):
