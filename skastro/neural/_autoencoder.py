@@ -264,8 +264,6 @@ class Autoencoder(
     def score_samples(self, X) -> np.ndarray:
         """Minus the mean squared reconstruction error of each sample.
 
-        Parameters
-        ----------
         %(X_fitted)s
 
         Returns
@@ -280,8 +278,6 @@ class Autoencoder(
     def decision_function(self, X) -> np.ndarray:
         """``score_samples(X) - offset_``: negative for outliers.
 
-        Parameters
-        ----------
         %(X_fitted)s
 
         Returns
@@ -295,8 +291,6 @@ class Autoencoder(
     def predict(self, X) -> np.ndarray:
         """+1 for inliers, -1 for outliers (``decision_function < 0``).
 
-        Parameters
-        ----------
         %(X_fitted)s
 
         Returns
@@ -310,8 +304,6 @@ class Autoencoder(
     def transform(self, X) -> np.ndarray:
         """Latent codes of ``X`` (the output of the ``latent`` layer).
 
-        Parameters
-        ----------
         %(X_fitted)s
 
         Returns

@@ -83,8 +83,6 @@ class KerasClassifierBase(ClassifierMixin, KerasEstimatorBase):
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities (softmax outputs, as float64).
 
-        Parameters
-        ----------
         %(X_fitted)s
 
         Returns
@@ -101,8 +99,6 @@ class KerasClassifierBase(ClassifierMixin, KerasEstimatorBase):
     def predict(self, X) -> np.ndarray:
         """Most probable class of each sample.
 
-        Parameters
-        ----------
         %(X_fitted)s
 
         Returns

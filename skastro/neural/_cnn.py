@@ -213,10 +213,7 @@ class CNNClassifier(KerasClassifierBase):
         X : array-like of shape (n_samples, height, width, channels), \
 (n_samples, length) or (n_samples, length, channels)
             Training images or series.
-        y : array-like of shape (n_samples,)
-            Class labels.
-        %(sample_weight)s
-        %(fit_params)s
+        %(fit_classifier_params)s
 
         Returns
         -------

@@ -2,8 +2,9 @@
 
 A docstring names a shared block by a line holding only ``%(name)s``;
 :func:`fill_doc` replaces that line by the block, indented as the line was.
-``%(training_params)s`` stands for the blocks of all the training parameters
-(:data:`TRAINING_PARAMS`), in signature order. In a block, ``$default`` is
+A name of :data:`GROUPS` stands for several blocks: ``%(training_params)s``
+for those of all the training parameters (:data:`TRAINING_PARAMS`), in
+signature order. In a block, ``$default`` is
 the default of the parameter in the signature of the decorated class's
 ``__init__`` (or of the decorated function), so defaults are written once,
 in the signature; other ``$name`` fields are given to :func:`fill_doc`.
@@ -15,7 +16,7 @@ import inspect
 import re
 from string import Template
 
-__all__ = ["DOCS", "TRAINING_PARAMS", "fill_doc"]
+__all__ = ["DOCS", "GROUPS", "TRAINING_PARAMS", "fill_doc"]
 
 #: numpydoc blocks (name line, then the description indented by 4 spaces)
 DOCS = {
@@ -80,8 +81,13 @@ verbose : int, default=$default
     Keras's ``verbose`` during fit.""",
     # ------------------------------------------------------ method parameters
     "X_fitted": """\
+Parameters
+----------
 X : array-like
     Samples, shaped as at fit.""",
+    "y_labels": """\
+y : array-like of shape (n_samples,)
+    Class labels.""",
     "sample_weight": """\
 sample_weight : array-like of shape (n_samples,), default=$default
     Non-negative weights; an integer weight acts as repeating the
@@ -107,6 +113,12 @@ TRAINING_PARAMS = (
     "random_state",
     "verbose",
 )
+
+#: placeholders that stand for several blocks
+GROUPS = {
+    "training_params": TRAINING_PARAMS,
+    "fit_classifier_params": ("y_labels", "sample_weight", "fit_params"),
+}
 
 _PLACEHOLDER = re.compile(r"^(?P<indent> *)%\((?P<name>\w+)\)s$", re.MULTILINE)
 
@@ -161,7 +173,7 @@ def fill_doc(**fields: str):
 
         def block(match: re.Match) -> str:
             name = match["name"]
-            names = TRAINING_PARAMS if name == "training_params" else (name,)
+            names = GROUPS.get(name, (name,))
             text = "\n".join(render(member) for member in names)
             return "\n".join(
                 match["indent"] + line if line else line for line in text.splitlines()

@@ -158,10 +158,7 @@ class KerasMLPClassifier(KerasClassifierBase):
         ----------
         X : array-like of shape (n_samples, n_features)
             Training features.
-        y : array-like of shape (n_samples,)
-            Class labels.
-        %(sample_weight)s
-        %(fit_params)s
+        %(fit_classifier_params)s
 
         Returns
         -------
