@@ -9,7 +9,9 @@ from sklearn.mixture import GaussianMixture
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
+
+from skastro.utils._validation import check_n_classes, check_priors, validate_input
 
 _MAX_SEED = np.iinfo(np.int32).max
 
@@ -44,7 +46,8 @@ class GMMBayesClassifier(ClassifierMixin, BaseEstimator):
 default="empirical"
         Class priors :math:`\\pi_k`: the class frequencies in the training
         set, equal priors (the imbalance-aware choice), or given values
-        (non-negative, summing to one, in ``classes_`` order).
+        (non-negative, finite, summing to one, in ``classes_`` order); a
+        class of prior 0 gets probability 0.
     reg_covar : float, default=1e-6
         Non-negative regularisation added to the diagonal of the covariances.
     random_state : int, RandomState instance or None, default=None
@@ -70,7 +73,8 @@ default="empirical"
     --------
     sklearn.mixture.GaussianMixture : The class-conditional density.
     sklearn.naive_bayes.GaussianNB : One diagonal Gaussian per class.
-    HierarchicalClassifier : One discriminative classifier per taxonomy node.
+    skastro.ensemble.HierarchicalClassifier : One discriminative classifier
+        per taxonomy node.
 
     References
     ----------
@@ -81,7 +85,7 @@ default="empirical"
     Examples
     --------
     >>> import numpy as np
-    >>> from skastro.ensemble import GMMBayesClassifier
+    >>> from skastro.mixture import GMMBayesClassifier
     >>> rng = np.random.RandomState(0)
     >>> X = np.r_[rng.normal(0, 1, (90, 2)), rng.normal(2.5, 1, (10, 2))]
     >>> y = np.r_[np.zeros(90, int), np.ones(10, int)]
@@ -142,29 +146,11 @@ default="empirical"
         return out
 
     def _class_prior(self):
-        n_classes = len(self.classes_)
         if isinstance(self.priors, str):
             if self.priors == "uniform":
-                return np.full(n_classes, 1.0 / n_classes)
+                return np.full(len(self.classes_), 1.0 / len(self.classes_))
             return self.class_count_ / self.class_count_.sum()
-        priors = np.asarray(self.priors, dtype=float)
-        if priors.shape != (n_classes,):
-            raise ValueError(
-                f"priors has shape {priors.shape}; expected ({n_classes},), one "
-                f"per class of {self.classes_.tolist()!r}."
-            )
-        bad = np.flatnonzero(~np.isfinite(priors) | (priors < 0))
-        if bad.size:
-            raise ValueError(
-                f"priors[{int(bad[0])}] = {priors[bad[0]].item()!r} (class "
-                f"{self.classes_[bad[0]].item()!r}); expected non-negative finite "
-                "values."
-            )
-        if not np.isclose(priors.sum(), 1.0):
-            raise ValueError(
-                f"priors sum to {priors.sum().item()!r}; expected them to sum to 1."
-            )
-        return priors
+        return check_priors(self.priors, self.classes_, owner="priors")
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y) -> "GMMBayesClassifier":
@@ -182,14 +168,10 @@ default="empirical"
         self : GMMBayesClassifier
             The fitted classifier.
         """
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
+        X, y = validate_input(self, X, y, reset=True, dtype=[np.float64, np.float32])
         check_classification_targets(y)
         self.classes_, y_idx = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"y holds one class only, {self.classes_.tolist()!r}; a classifier "
-                "needs at least two classes."
-            )
+        check_n_classes(self.classes_, owner=type(self).__name__)
         self.class_count_ = np.bincount(y_idx, minlength=len(self.classes_)).astype(
             float
         )
@@ -218,7 +200,7 @@ default="empirical"
 
     def _joint_log_likelihood(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = validate_input(self, X, reset=False, dtype=[np.float64, np.float32])
         with np.errstate(divide="ignore"):
             log_prior = np.log(self.class_prior_)
         return (
