@@ -14,13 +14,8 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
-from skastro.utils._validation import (
-    as_float,
-    column_labels,
-    resolve_columns,
-    table_to_frame,
-    validate_table,
-)
+from skastro.utils._tables import column_labels, resolve_columns, table_to_frame
+from skastro.utils._validation import as_float, validate_input
 
 
 def _remainder(n_features: int, used: Sequence[int], remainder: str) -> list[int]:
@@ -136,7 +131,7 @@ class PolarTransformer(TransformerMixin, BaseEstimator):
         self : PolarTransformer
             The fitted transformer.
         """
-        X = validate_table(self, X, reset=True)
+        X = validate_input(self, X, reset=True, dtype=None, ensure_all_finite=False)
         owner = type(self).__name__
         n_features = X.shape[1]
         if n_features < 2:
@@ -211,7 +206,7 @@ class PolarTransformer(TransformerMixin, BaseEstimator):
             passed-through columns.
         """
         check_is_fitted(self)
-        X = validate_table(self, X, reset=False)
+        X = validate_input(self, X, reset=False, dtype=None, ensure_all_finite=False)
         used = [j for pair in self.pairs_ for j in pair]
         xy = as_float(self, X, used)
         blocks = []
@@ -414,7 +409,7 @@ class SkyCoordinateTransformer(TransformerMixin, BaseEstimator):
         self : SkyCoordinateTransformer
             The fitted transformer.
         """
-        X = validate_table(self, X, reset=True)
+        X = validate_input(self, X, reset=True, dtype=None, ensure_all_finite=False)
         owner = type(self).__name__
         n_features = X.shape[1]
         if n_features < 2:
@@ -498,7 +493,7 @@ class SkyCoordinateTransformer(TransformerMixin, BaseEstimator):
         from astropy.coordinates import SkyCoord
 
         check_is_fitted(self)
-        X = validate_table(self, X, reset=False)
+        X = validate_input(self, X, reset=False, dtype=None, ensure_all_finite=False)
         ra, dec = self._radec(X)
         coords = SkyCoord(ra, dec, unit="deg", frame="icrs")
         spherical = coords.transform_to(_FRAMES[self.frame][0]).spherical

@@ -19,13 +19,8 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
-from skastro.utils._validation import (
-    as_float,
-    column_labels,
-    resolve_columns,
-    table_to_frame,
-    validate_table,
-)
+from skastro.utils._tables import column_labels, resolve_columns, table_to_frame
+from skastro.utils._validation import as_float, validate_input
 
 #: AB zero point, 3631 Jy, expressed in each flux unit.
 AB_ZERO_POINT = {"Jy": 3631.0, "nJy": 3631.0e9, "maggies": 1.0}
@@ -154,7 +149,7 @@ class PhotometricColors(TransformerMixin, BaseEstimator):
         self : PhotometricColors
             The fitted transformer.
         """
-        X = validate_table(self, X, reset=True)
+        X = validate_input(self, X, reset=True, dtype=None, ensure_all_finite=False)
         n_features = X.shape[1]
         names = getattr(self, "feature_names_in_", None)
         owner = type(self).__name__
@@ -299,7 +294,7 @@ class PhotometricColors(TransformerMixin, BaseEstimator):
             (or error) is missing.
         """
         check_is_fitted(self)
-        X = validate_table(self, X, reset=False)
+        X = validate_input(self, X, reset=False, dtype=None, ensure_all_finite=False)
         owner = type(self).__name__
         labels = column_labels(getattr(self, "feature_names_in_", None), X.shape[1])
         sentinels = self._sentinels()
@@ -436,7 +431,7 @@ class _BaseMagnitudeFlux(TransformerMixin, BaseEstimator):
         self : object
             The fitted transformer.
         """
-        X = validate_table(self, X, reset=True)
+        X = validate_input(self, X, reset=True, dtype=None, ensure_all_finite=False)
         n_features = X.shape[1]
         names = getattr(self, "feature_names_in_", None)
         if self.columns is None:
@@ -519,7 +514,7 @@ class _BaseMagnitudeFlux(TransformerMixin, BaseEstimator):
             The converted array (NaN stays NaN).
         """
         check_is_fitted(self)
-        X = validate_table(self, X, reset=False)
+        X = validate_input(self, X, reset=False, dtype=None, ensure_all_finite=False)
         out = as_float(self, X, range(X.shape[1]), allow_inf=True)
         out[:, self.columns_] = self._forward(X)
         return out
