@@ -209,7 +209,7 @@ default="empirical"
             if self.priors == "uniform":
                 return np.full(len(self.classes_), 1.0 / len(self.classes_))
             return None
-        return check_priors(self.priors, self.classes_, owner="priors")
+        return check_priors(self.priors, self.classes_, owner=type(self).__name__)
 
     def _node_class_weight(self, tree, node):
         if not isinstance(self.class_weight, dict):

@@ -150,7 +150,7 @@ default="empirical"
             if self.priors == "uniform":
                 return np.full(len(self.classes_), 1.0 / len(self.classes_))
             return self.class_count_ / self.class_count_.sum()
-        return check_priors(self.priors, self.classes_, owner="priors")
+        return check_priors(self.priors, self.classes_, owner=type(self).__name__)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y) -> "GMMBayesClassifier":

@@ -196,7 +196,7 @@ def test_uniform_priors_shift_every_node_by_bayes_rule():
     "priors, match",
     [
         ([0.5, 0.5], r"priors has shape \(2,\); expected \(3,\)"),
-        ([0.5, 0.0, 0.5], r"priors\[1\] = 0.0 \(class 'QSO'\)"),
+        ([0.6, -0.1, 0.5], r"priors\[1\] = -0.1 \(class 'QSO'\)"),
         ([0.5, 0.2, 0.5], "priors sum to 1.2"),
     ],
 )
@@ -204,6 +204,51 @@ def test_bad_priors(priors, match):
     X, y = _three_blobs()
     with pytest.raises(ValueError, match=match):
         HierarchicalClassifier(TAXONOMY, LogisticRegression(), priors=priors).fit(X, y)
+
+
+def test_zero_prior_gives_probability_zero():
+    X, y = _three_blobs()  # STAR 60, GALAXY 60, QSO 20
+    X_test, _ = _three_blobs(seed=5)
+    clf = HierarchicalClassifier(
+        TAXONOMY, LogisticRegression(), priors=[0.5, 0.0, 0.5]
+    ).fit(X, y)
+    proba = clf.predict_proba(X_test)
+    # QSO (prior 0) gets 0; STAR takes all of the point node; the root's
+    # children (point, extended), trained on 80 / 60 samples, get the prior
+    # shares 1/2, 1/2 by Bayes' rule
+    point = np.isin(y, ["STAR", "QSO"])
+    root = LogisticRegression().fit(X, point).predict_proba(X_test)
+    root = root[:, [1, 0]] * np.array([1 / 2, 1 / 2]) / np.array([80, 60])
+    root /= root.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(
+        proba, np.column_stack([root[:, 1], 0 * root[:, 0], root[:, 0]])
+    )
+    assert "QSO" not in clf.predict(X_test)
+
+
+def test_node_whose_leaves_all_have_prior_zero():
+    # the point node's leaves (STAR, QSO) have prior 0: its shares are 0 / 0,
+    # which must not be divided; its probability is 0, GALAXY takes all
+    X, y = _three_blobs()
+    clf = HierarchicalClassifier(TAXONOMY, LogisticRegression(), priors=[1, 0, 0])
+    with np.errstate(divide="raise", invalid="raise"):
+        proba = clf.fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(proba, np.tile([1.0, 0.0, 0.0], (len(y), 1)))
+
+
+def test_estimator_sure_of_a_zero_prior_child():
+    # a fully grown tree gives the QSO training rows P(QSO | point) = 1; with
+    # QSO's prior 0, Bayes' rule leaves nothing to renormalise there, and the
+    # point node falls back on its children's prior shares (STAR 1, QSO 0)
+    X, y = _three_blobs()
+    clf = HierarchicalClassifier(
+        TAXONOMY, DecisionTreeClassifier(random_state=0), priors=[0.5, 0.0, 0.5]
+    ).fit(X, y)
+    with np.errstate(divide="raise", invalid="raise"):
+        proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert np.all(proba[:, 1] == 0)
+    assert np.all(clf.predict(X[y == "QSO"]) == "STAR")
 
 
 # --------------------------------------------------------------------------
@@ -379,6 +424,35 @@ def test_dataframe_and_pickle():
     assert clf.feature_names_in_.tolist() == ["u_g", "g_r"]
     again = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(again.predict_proba(frame), clf.predict_proba(frame))
+
+
+def test_astropy_table_and_bad_cell():
+    from astropy.table import Table
+
+    X, y = _three_blobs()
+    frame = pd.DataFrame(X, columns=["u_g", "g_r"])
+    clf = HierarchicalClassifier(TAXONOMY, LogisticRegression())
+    clf.fit(Table.from_pandas(frame), y)
+    assert clf.feature_names_in_.tolist() == ["u_g", "g_r"]
+    np.testing.assert_array_equal(
+        clf.predict_proba(Table.from_pandas(frame)), clf.predict_proba(frame)
+    )
+    # a bad cell is named by column and row
+    bad = frame.astype(object)
+    bad.iloc[3, 1] = "faint"
+    with pytest.raises(ValueError, match="'faint' in column 'g_r' at row 3"):
+        clf.fit(bad, y)
+
+
+def test_nan_passes_when_the_node_estimator_takes_it():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    X, y = _three_blobs()
+    X[5, 0] = np.nan
+    clf = HierarchicalClassifier(TAXONOMY, HistGradientBoostingClassifier(max_iter=5))
+    assert clf.fit(X, y).predict_proba(X).shape == (len(y), 3)
+    with pytest.raises(ValueError, match="NaN in column 'x0' at row 5"):
+        HierarchicalClassifier(TAXONOMY, LogisticRegression()).fit(X, y)
 
 
 # --------------------------------------------------------------------------

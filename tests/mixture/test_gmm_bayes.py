@@ -153,6 +153,43 @@ def test_random_state_and_pickle():
     np.testing.assert_array_equal(again.predict_proba(X), a.predict_proba(X))
 
 
+def test_zero_prior_is_never_predicted():
+    X, y = _imbalanced()
+    clf = GMMBayesClassifier(priors=[1.0, 0.0], random_state=0).fit(X, y)
+    assert np.all(clf.predict_proba(X)[:, 1] == 0)
+    assert np.all(clf.predict(X) == 0)
+
+
+def test_astropy_table_and_bad_cell():
+    import pandas as pd
+    from astropy.table import Table
+
+    X, y = _imbalanced()
+    frame = pd.DataFrame(X, columns=["log_hr", "log_fluence"])
+    clf = GMMBayesClassifier(random_state=0).fit(Table.from_pandas(frame), y)
+    assert clf.feature_names_in_.tolist() == ["log_hr", "log_fluence"]
+    np.testing.assert_allclose(
+        clf.predict_proba(Table.from_pandas(frame)), clf.predict_proba(frame)
+    )
+    bad = frame.copy()
+    bad.iloc[7, 0] = np.inf
+    with pytest.raises(ValueError, match="column 'log_hr' at row 7"):
+        clf.fit(bad, y)
+
+
+def test_old_import_path_warns_and_is_listed_once():
+    import skastro.ensemble
+    from skastro.utils import all_estimators
+
+    with pytest.warns(FutureWarning, match="skastro.mixture.GMMBayesClassifier"):
+        from skastro.ensemble import GMMBayesClassifier as Old
+    assert Old is GMMBayesClassifier
+    assert "GMMBayesClassifier" not in skastro.ensemble.__all__
+    names = [name for name, _ in all_estimators()]
+    assert names.count("GMMBayesClassifier") == 1
+    assert dict(all_estimators())["GMMBayesClassifier"] is GMMBayesClassifier
+
+
 # --------------------------------------------------------------------------
 # composition with sklearn and imblearn
 # --------------------------------------------------------------------------
