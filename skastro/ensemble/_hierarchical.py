@@ -24,9 +24,11 @@ from skastro.ensemble._nodes import (
     set_random_states,
 )
 from skastro.ensemble._taxonomy import Tree
+from skastro.utils._docstrings import fill_doc
 from skastro.utils._validation import check_n_classes, check_priors, validate_input
 
 
+@fill_doc
 class HierarchicalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """Classifier over a class taxonomy, one classifier per node.
 
@@ -113,10 +115,7 @@ default="empirical"
         ``levels_[d]`` names the nodes at depth ``d + 1`` (leaves of
         shallower depth carried down), the columns of
         ``predict_proba_levels(X)[d]``.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when X has string column names.
+    %(fitted_features)s
 
     See Also
     --------
@@ -377,47 +376,31 @@ default="empirical"
             prob[:, children] = prob[:, [node]] * cond
         return prob
 
+    @fill_doc
     def predict_proba(self, X) -> np.ndarray:
         """Probability of every leaf: the product of the conditional
         probabilities along its path from the root.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Columns in ``classes_`` order; rows sum to one.
+        %(predict_proba)s
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
         return self._node_probabilities(X)[:, self._leaf_node]
 
+    @fill_doc
     def predict_log_proba(self, X) -> np.ndarray:
         """Logarithm of :meth:`predict_proba`.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            ``log(predict_proba(X))`` (``-inf`` where a probability is 0).
+        %(predict_log_proba)s
         """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
+    @fill_doc
     def predict_proba_levels(self, X) -> list[np.ndarray]:
         """Probabilities of the nodes of every level of the taxonomy.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
+        %(X_samples)s
 
         Returns
         -------
@@ -432,21 +415,13 @@ default="empirical"
         prob = self._node_probabilities(X)
         return [prob[:, ids] for ids in self._tree.levels()]
 
+    @fill_doc
     def predict(self, X) -> np.ndarray:
         """Most probable leaf of every sample.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted class labels.
+        %(predict)s
         """
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -11,11 +11,13 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from skastro.utils._docstrings import fill_doc
 from skastro.utils._validation import check_n_classes, check_priors, validate_input
 
 _MAX_SEED = np.iinfo(np.int32).max
 
 
+@fill_doc
 class GMMBayesClassifier(ClassifierMixin, BaseEstimator):
     """Generative classifier: a Gaussian mixture per class and Bayes' rule.
 
@@ -64,10 +66,7 @@ default="empirical"
         The priors used by Bayes' rule.
     class_count_ : ndarray of shape (n_classes,)
         Number of training samples per class.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when X has string column names.
+    %(fitted_features)s
 
     See Also
     --------
@@ -152,16 +151,14 @@ default="empirical"
             return self.class_count_ / self.class_count_.sum()
         return check_priors(self.priors, self.classes_, owner=type(self).__name__)
 
+    @fill_doc
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y) -> "GMMBayesClassifier":
         """Fit a Gaussian mixture to the samples of every class.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training features.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        %(fit_X_y)s
 
         Returns
         -------
@@ -208,60 +205,37 @@ default="empirical"
             + log_prior
         )
 
+    @fill_doc
     def predict_log_proba(self, X) -> np.ndarray:
-        """Log posterior probability of every class.
+        """Log posterior probability of every class, :math:`\\log P(k \\mid x)`.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            :math:`\\log P(k \\mid x)`, columns in ``classes_`` order.
+        %(predict_log_proba)s
         """
         jll = self._joint_log_likelihood(X)
         return jll - logsumexp(jll, axis=1, keepdims=True)
 
+    @fill_doc
     def predict_proba(self, X) -> np.ndarray:
-        """Posterior probability of every class.
+        """Posterior probability of every class, :math:`P(k \\mid x)`.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            :math:`P(k \\mid x)`, columns in ``classes_`` order.
+        %(predict_proba)s
         """
         return np.exp(self.predict_log_proba(X))
 
+    @fill_doc
     def predict(self, X) -> np.ndarray:
         """Class of highest posterior probability.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted class labels.
+        %(predict)s
         """
         jll = self._joint_log_likelihood(X)
         return self.classes_[np.argmax(jll, axis=1)]
 
+    @fill_doc
     def score_samples(self, X) -> np.ndarray:
         """Log density of the whole mixture of classes under the priors.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
+        %(X_samples)s
 
         Returns
         -------
