@@ -98,8 +98,9 @@ def test_asas_variable_stars(require_data):
     assert X.shape == (len(y), 61 + 2 * len(decades))
     X = np.where(np.isfinite(X), X, -999.0)
     # per node, the forest soft-voted with an RBF support-vector machine on
-    # quantile-normalised features (weights 0.75 / 0.25). C, the weights and
-    # the decade features come from CV seeds 1-4; this test reads seed 0.
+    # quantile-normalised features (weights 0.75 / 0.25). C and the weights
+    # come from CV seeds 1 and 2, the decade features from seeds 1-4; this
+    # test reads seed 0.
     # SVC(probability=True), deprecated in scikit-learn 1.9, stays until its
     # removal in 1.11: CalibratedClassifierCV(SVC(), ensemble=False), the
     # suggested replacement, scores lower on those seeds
