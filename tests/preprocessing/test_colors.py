@@ -81,7 +81,7 @@ def test_colour_errors_are_added_in_quadrature():
     X = pd.DataFrame(
         {"g": [18.0, 19.0], "r": [17.0, 18.5], "e_g": [0.3, 0.05], "e_r": [0.4, 0.12]}
     )
-    colors = PhotometricColors(errors=["e_g", "e_r"]).fit(X)
+    colors = PhotometricColors(error_columns=["e_g", "e_r"]).fit(X)
     assert list(colors.get_feature_names_out()) == ["g-r", "err_g-r"]
     out = colors.transform(X)
     # 3-4-5 and 5-12-13 right triangles
@@ -164,7 +164,7 @@ def test_colours_invariant_under_common_shift(X, shift):
         ({"pairs": [("g", "g")]}, "subtracts band 'g' from itself"),
         ({"pairs": [("u", "g", "r")]}, "is not a \\(band, band\\) pair"),
         ({"pairs": []}, "pairs is empty"),
-        ({"errors": ["u"]}, "errors names 1 column"),
+        ({"error_columns": ["u"]}, "error_columns names 1 column"),
         ({"extinction": {"R": [1.0]}}, "expected exactly"),
         ({"extinction": {"R": {"u": 1.0}, "ebv": "i"}}, "no coefficient for band 'g'"),
         ({"extinction": {"R": [1.0, 2.0], "ebv": "i"}}, "holds 2 coefficient"),
@@ -203,7 +203,7 @@ def test_negative_error_is_rejected():
     with pytest.raises(
         ValueError, match="negative magnitude error -0.2 in column 'x3'"
     ):
-        PhotometricColors(bands=[0, 1], errors=[2, 3]).fit_transform(X)
+        PhotometricColors(bands=[0, 1], error_columns=[2, 3]).fit_transform(X)
 
 
 def test_sdss_colours_match_hand_computation(require_data):
@@ -391,3 +391,50 @@ def test_inverse_transform_checks_width():
 def test_clone_keeps_parameters():
     conv = FluxToMagnitude(unit="Jy", asinh_softening={"g": 1e-10}, columns=["g"])
     assert clone(conv).get_params() == conv.get_params()
+
+
+# --- the deprecated name `errors` for `error_columns` --------------------------
+
+
+def test_errors_still_names_the_error_columns_with_a_future_warning():
+    # `errors` is the bad-value policy elsewhere in skastro; as the name of the
+    # error columns it keeps working for one release and points to the new name
+    X = pd.DataFrame(
+        {"g": [18.0, 19.0], "r": [17.0, 18.5], "e_g": [0.3, 0.05], "e_r": [0.4, 0.12]}
+    )
+    new = PhotometricColors(error_columns=["e_g", "e_r"]).fit(X)
+    with pytest.warns(
+        FutureWarning, match="'errors' was renamed 'error_columns'"
+    ) as record:
+        old = PhotometricColors(errors=["e_g", "e_r"]).fit(X)
+    assert record[0].filename == __file__  # the warning points at the caller
+    assert_array_equal(old.transform(X), new.transform(X))
+    assert list(old.get_feature_names_out()) == ["g-r", "err_g-r"]
+    assert old.error_columns_ == new.error_columns_ == [2, 3]
+
+
+def test_errors_and_error_columns_together_are_refused():
+    X = np.ones((2, 4))
+    colors = PhotometricColors(bands=[0, 1], error_columns=[2, 3], errors=[2, 3])
+    with pytest.raises(ValueError, match="both 'error_columns' and its deprecated"):
+        colors.fit(X)
+
+
+def test_deprecated_errors_message_names_the_parameter_used():
+    with (
+        pytest.warns(FutureWarning, match="renamed 'error_columns'"),
+        pytest.raises(ValueError, match="errors names 1 column"),
+    ):
+        PhotometricColors(errors=[2]).fit(np.ones((2, 3)))
+
+
+def test_fitted_errors_attribute_reads_error_columns_with_a_future_warning():
+    colors = PhotometricColors(bands=[0, 1], error_columns=[2, 3]).fit(np.ones((2, 4)))
+    with pytest.warns(FutureWarning, match="`errors_` was renamed `error_columns_`"):
+        assert colors.errors_ == [2, 3]
+
+
+def test_default_errors_is_hidden_from_users_but_kept_by_clone():
+    colors = PhotometricColors(error_columns=["e_g"])
+    assert colors.get_params()["errors"] == "deprecated"
+    assert clone(colors).get_params() == colors.get_params()
