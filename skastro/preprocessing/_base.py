@@ -23,13 +23,8 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
-from skastro.utils._validation import (
-    as_float,
-    column_labels,
-    resolve_columns,
-    table_to_frame,
-    validate_table,
-)
+from skastro.utils._tables import column_labels, resolve_columns, table_to_frame
+from skastro.utils._validation import as_float, validate_input
 
 
 class ColumnTransformerBase(TransformerMixin, BaseEstimator):
@@ -102,7 +97,7 @@ class ColumnTransformerBase(TransformerMixin, BaseEstimator):
 
     def _validate(self, X, *, reset: bool):
         """``X`` as a 2-D array, dtypes kept (text columns are read later)."""
-        return validate_table(self, X, reset=reset)
+        return validate_input(self, X, reset=reset, dtype=None, ensure_all_finite=False)
 
     def _labels(self) -> list[str]:
         """Label of each input column: its name, or ``x{i}``."""
@@ -163,6 +158,9 @@ class InvertibleColumnTransformer(ColumnTransformerBase):
         """
         check_is_fitted(self)
         n_out = len(self.get_feature_names_out())
+        # validate_input checks X against the fitted *input* (n_features_in_,
+        # feature_names_in_); the output of transform has other columns, so
+        # its inverse reads X as a float array here, in this one place
         Z = check_array(table_to_frame(X), dtype=np.float64, ensure_all_finite=False)
         if Z.shape[1] != n_out:
             raise ValueError(
