@@ -50,6 +50,13 @@ DOCS = {
             Softening per converted column.
         zero_point_ : float
             3631 Jy in ``unit``.""",
+    "lupton_reference": """\
+        References
+        ----------
+        .. [1] R. H. Lupton, J. E. Gunn and A. S. Szalay, "A Modified Magnitude
+           System that Produces Well-Behaved Magnitudes, Colors, and Errors
+           Even for Low Signal-to-Noise Ratio Measurements", AJ 118, 1406
+           (1999).""",
 }
 
 

@@ -177,11 +177,11 @@ class _BaseMagnitudeFlux(InvertibleColumnTransformer):
 class MagnitudeToFlux(_BaseMagnitudeFlux):
     r"""Convert AB (or SDSS asinh) magnitudes into fluxes.
 
-    Plain AB magnitudes [1]_:
+    Plain AB magnitudes [2]_:
 
     .. math:: f = f_0 \, 10^{-0.4 m}, \qquad f_0 = 3631\,\mathrm{Jy}.
 
-    Asinh magnitudes [2]_ with softening :math:`b` (per band), as in SDSS:
+    Asinh magnitudes [1]_ with softening :math:`b` (per band), as in SDSS:
 
     .. math::
         m = -\frac{2.5}{\ln 10}\left[\operatorname{asinh}
@@ -199,13 +199,9 @@ class MagnitudeToFlux(_BaseMagnitudeFlux):
     FluxToMagnitude : The inverse conversion.
     PhotometricColors : Colours from magnitudes.
 
-    References
-    ----------
-    .. [1] J. B. Oke and J. E. Gunn, "Secondary standard stars for absolute
+    %(lupton_reference)s
+    .. [2] J. B. Oke and J. E. Gunn, "Secondary standard stars for absolute
        spectrophotometry", ApJ 266, 713 (1983).
-    .. [2] R. H. Lupton, J. E. Gunn and A. S. Szalay, "A Modified Magnitude
-       System that Produces Well-Behaved Magnitudes, Colors, and Errors Even
-       for Low Signal-to-Noise Ratio Measurements", AJ 118, 1406 (1999).
 
     Examples
     --------
@@ -245,11 +241,7 @@ class FluxToMagnitude(_BaseMagnitudeFlux):
     --------
     MagnitudeToFlux : The inverse conversion.
 
-    References
-    ----------
-    .. [1] R. H. Lupton, J. E. Gunn and A. S. Szalay, "A Modified Magnitude
-       System that Produces Well-Behaved Magnitudes, Colors, and Errors Even
-       for Low Signal-to-Noise Ratio Measurements", AJ 118, 1406 (1999).
+    %(lupton_reference)s
 
     Examples
     --------
