@@ -276,7 +276,7 @@ def test_fitted_errors_attribute_reads_error_columns_with_a_future_warning():
         assert colors.errors_ == [2, 3]
 
 
-def test_default_errors_is_hidden_from_users_but_kept_by_clone():
+def test_errors_defaults_to_the_deprecated_marker_and_clones():
     colors = PhotometricColors(error_columns=["e_g"])
     assert colors.get_params()["errors"] == "deprecated"
     assert clone(colors).get_params() == colors.get_params()
