@@ -14,6 +14,7 @@ __all__ = [
     "lightcurve",
     "model_selection",
     "neural",
+    "plotting",
     "preprocessing",
     "utils",
 ]

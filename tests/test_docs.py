@@ -28,6 +28,7 @@ PUBLIC_MODULES = (
     "neural",
     "model_selection",
     "datasets",
+    "plotting",
     "utils",
 )
 

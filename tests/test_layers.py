@@ -27,6 +27,7 @@ LAYERS = {
     "neural": 1,
     "model_selection": 2,
     "datasets": 2,
+    "plotting": 2,
     "_demo": 3,
     "__main__": 4,
     "__init__": 4,
