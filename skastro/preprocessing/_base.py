@@ -17,13 +17,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils.validation import (
-    _check_feature_names_in,
-    check_array,
-    check_is_fitted,
-)
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from skastro.utils._tables import column_labels, resolve_columns, table_to_frame
+from skastro.utils._tables import column_labels, resolve_columns
 from skastro.utils._validation import as_float, validate_input
 
 
@@ -158,10 +154,11 @@ class InvertibleColumnTransformer(ColumnTransformerBase):
         """
         check_is_fitted(self)
         n_out = len(self.get_feature_names_out())
-        # validate_input checks X against the fitted *input* (n_features_in_,
-        # feature_names_in_); the output of transform has other columns, so
-        # its inverse reads X as a float array here, in this one place
-        Z = check_array(table_to_frame(X), dtype=np.float64, ensure_all_finite=False)
+        # X is transform's output, not the fitted input: its columns are not
+        # checked against n_features_in_ and feature_names_in_
+        Z = validate_input(
+            self, X, reset=False, check_features=False, ensure_all_finite=False
+        )
         if Z.shape[1] != n_out:
             raise ValueError(
                 f"X has {Z.shape[1]} features, but {type(self).__name__}."
