@@ -15,6 +15,7 @@ __all__ = [
     "mixture",
     "model_selection",
     "neural",
+    "plotting",
     "preprocessing",
     "utils",
 ]

@@ -29,6 +29,7 @@ PUBLIC_MODULES = (
     "neural",
     "model_selection",
     "datasets",
+    "plotting",
     "utils",
 )
 
