@@ -7,7 +7,7 @@ one-line definition of every feature.
 """
 
 from ._dask import transform_dask
-from ._input import LightCurveSequence, from_long_table
+from ._sequence import LightCurveSequence, from_long_table
 from ._transformer import LightCurveFeatures, feature_definitions
 
 __all__ = [

@@ -21,13 +21,9 @@ from ._features._registry import (
     multiband_names,
     per_band_specs,
 )
-from ._input import (
-    LightCurveSequence,
-    is_sequence_input,
-    pack_regular,
-    pack_sequence,
-    seen_bands,
-)
+from ._objects import is_sequence_input, seen_bands
+from ._packing import pack_regular, pack_sequence
+from ._sequence import LightCurveSequence
 
 __all__ = ["LightCurveFeatures", "feature_definitions"]
 
