@@ -15,7 +15,7 @@ from sklearn.base import (
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight
 
-from skastro.utils._validation import check_layer_sizes
+from skastro.utils._validation import check_layer_sizes, validate_input
 
 from ._base import KerasEstimatorBase
 from ._builders import autoencoder_builder
@@ -335,9 +335,10 @@ class Autoencoder(
             Reconstructions (``(n_samples, n_features)`` for ``kind="dense"``).
         """
         self._check_fitted()
-        from sklearn.utils import check_array
-
-        Z = check_array(X, dtype=[np.float64, np.float32]).astype(self.dtype)
+        # codes, not the fitted input: no check against n_features_in_
+        Z = validate_input(
+            self, X, reset=False, dtype=[np.float64, np.float32], check_features=False
+        ).astype(self.dtype)
         if Z.shape[1] != self.latent_dim_:
             raise ValueError(
                 f"X has {Z.shape[1]} columns but Autoencoder has latent codes of "
