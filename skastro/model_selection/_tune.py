@@ -110,6 +110,38 @@ def _make_pruner(pruning: Any) -> Any:
     return pruning
 
 
+def _purpose(estimator, space) -> dict[str, Any]:
+    """What a study is for: the estimator (steps of a Pipeline) and the space."""
+    steps = getattr(estimator, "steps", None)
+    name = type(estimator).__name__
+    if steps is not None:
+        name += "(" + ", ".join(type(step).__name__ for _, step in steps) + ")"
+    return {"skastro_estimator": name, "skastro_space": sorted(space)}
+
+
+def _check_study_purpose(study, estimator, space) -> None:
+    """Refuse to resume a study created for another estimator or space.
+
+    A study made by ``tune`` records its purpose in ``user_attrs``; a study
+    without that record (new, or made by Optuna directly) gets it now.
+    """
+    wanted = _purpose(estimator, space)
+    stored = {k: study.user_attrs[k] for k in wanted if k in study.user_attrs}
+    if not stored:
+        for key, value in wanted.items():
+            study.set_user_attr(key, value)
+        return
+    if stored != wanted:
+        raise ValueError(
+            f"study {study.study_name!r} was created for "
+            f"{stored.get('skastro_estimator')} with search space "
+            f"{stored.get('skastro_space')}; this call tunes "
+            f"{wanted['skastro_estimator']} with {wanted['skastro_space']}. "
+            "Pass another study_name (or study_name=None, which derives one "
+            "from the estimator and the space) to start a new study."
+        )
+
+
 @validate_params(
     {
         "estimator": [BaseEstimator],
@@ -141,6 +173,7 @@ def _make_pruner(pruning: Any) -> Any:
         ],
         "random_state": ["random_state"],
         "groups": ["array-like", None],
+        "show_progress_bar": ["boolean"],
     },
     # the estimators tune fits validate their own parameters
     prefer_skip_nested_validation=False,
@@ -161,6 +194,7 @@ def tune(
     pruning: bool | Any = True,
     random_state: int | np.random.RandomState | None = None,
     groups: Any = None,
+    show_progress_bar: bool = False,
 ) -> TuningResult:
     """Tune an estimator or Pipeline with Optuna, in a study that survives crashes.
 
@@ -239,6 +273,8 @@ def tune(
         number of trials already stored, so it does not replay old ones.
     groups : array-like, default=None
         Group labels for a group-aware ``cv`` splitter.
+    show_progress_bar : bool, default=False
+        Show Optuna's progress bar over this call's trials.
 
     Returns
     -------
@@ -250,7 +286,9 @@ def tune(
     ------
     ValueError
         If no trial of the study has completed (every one failed or was
-        pruned); the message gives the first failure.
+        pruned), with the first failure; or if the study named was created
+        for another estimator or search space (the study records both in its
+        ``user_attrs``), naming both.
 
     Warns
     -----
@@ -310,6 +348,7 @@ def tune(
             f"study {study_name!r} in the storage minimises; expected a study that "
             "maximises the score (scikit-learn scorers: greater is better)."
         )
+    _check_study_purpose(study, estimator, space)
     n_stored = len(study.get_trials(deepcopy=False))
     seed = None if random_state is None else (int(random_state) + n_stored) % 2**32
     study = optuna.load_study(
@@ -354,6 +393,7 @@ def tune(
             timeout=timeout,
             n_jobs=n_jobs,
             catch=(Exception,),
+            show_progress_bar=show_progress_bar,
             callbacks=[
                 optuna.study.MaxTrialsCallback(n_trials, states=finished),
                 record,
