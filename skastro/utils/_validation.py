@@ -27,7 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_array, validate_data
 
 from skastro.utils._tables import column_labels, table_to_frame
 
@@ -49,6 +49,7 @@ def validate_input(
     reset: bool,
     dtype="float64",
     ensure_all_finite: bool | str = True,
+    check_features: bool = True,
     **check_params,
 ):
     """Validate ``X`` (and ``y``): the one entry every skastro estimator calls.
@@ -77,6 +78,12 @@ def validate_input(
     ensure_all_finite : bool or "allow-nan", default=True
         Whether NaN and infinite values are refused (``"allow-nan"``: only
         infinite ones).
+    check_features : bool, default=True
+        Whether ``X`` is checked against the fitted ``n_features_in_`` and
+        ``feature_names_in_`` (scikit-learn's ``validate_data``). ``False``
+        for an input that is not the fitted input, such as the output of
+        ``transform`` handed to ``inverse_transform``; ``y`` is then not
+        accepted.
     **check_params : dict
         Passed on to ``validate_data`` (``allow_nd``, ``accept_sparse``,
         ``ensure_min_samples``, ``y_numeric``, ``multi_output``, ...).
@@ -114,8 +121,14 @@ at row 1; expected numbers.
 finite numbers.
     """
     X = table_to_frame(X)
+    if check_features:
+        check = validate_data
+    elif isinstance(y, str) and y == "no_validation":
+        check = _check_array_only
+    else:
+        raise TypeError("validate_input: check_features=False takes no y.")
     if dtype is None or sparse.issparse(X):
-        return validate_data(
+        return check(
             estimator,
             X,
             y,
@@ -126,8 +139,15 @@ finite numbers.
         )
     owner = type(estimator).__name__
     index = X.index if isinstance(X, pd.DataFrame) else None
+    names = (
+        [str(c) for c in X.columns]
+        if isinstance(X, pd.DataFrame)
+        else getattr(estimator, "feature_names_in_", None)
+        if check_features
+        else None
+    )
     _check_numeric_cells(owner, X, index)
-    out = validate_data(
+    out = check(
         estimator,
         X,
         y,
@@ -138,8 +158,13 @@ finite numbers.
     )
     Xv = out[0] if isinstance(out, tuple) else out
     if ensure_all_finite and not sparse.issparse(Xv):
-        _check_finite_cells(owner, Xv, estimator, index, ensure_all_finite)
+        _check_finite_cells(owner, Xv, names, index, ensure_all_finite)
     return out
+
+
+def _check_array_only(estimator, X, y, *, reset, **check_params):
+    """``validate_data`` without the fitted-feature checks (see check_features)."""
+    return check_array(X, **check_params)
 
 
 def _row_label(row: int, index) -> str:
@@ -188,7 +213,7 @@ def _check_numeric_cells(owner: str, X, index) -> None:
                     _raise_bad_cell(owner, value, labels[j], row, None, exc)
 
 
-def _check_finite_cells(owner, X, estimator, index, ensure_all_finite) -> None:
+def _check_finite_cells(owner, X, names, index, ensure_all_finite) -> None:
     """Name the first NaN (unless allowed) or infinite value of ``X``."""
     if X.dtype.kind not in "fc":
         return
@@ -199,7 +224,6 @@ def _check_finite_cells(owner, X, estimator, index, ensure_all_finite) -> None:
     row, j = np.argwhere(flat)[0]
     value = X.reshape(len(X), -1)[row, j]
     if X.ndim == 2:
-        names = getattr(estimator, "feature_names_in_", None)
         where = f"column {column_labels(names, X.shape[1])[j]!r}"
     else:
         where = f"feature {np.unravel_index(j, X.shape[1:])}"

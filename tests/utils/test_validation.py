@@ -182,3 +182,17 @@ def test_check_n_classes_and_layer_sizes():
             check_layer_sizes(sizes, param="p", owner="E")
     with pytest.raises(ValueError, match=r"p=\(\) of E is empty; expected at least"):
         check_layer_sizes((), param="p", owner="E", empty="one layer")
+
+
+def test_validate_input_without_the_fitted_feature_checks():
+    # inverse_transform reads transform's output: other columns than the
+    # fitted input, still with its bad cells named
+    est = FunctionTransformer().fit(pd.DataFrame({"u": [1.0], "g": [2.0]}))
+    out = validate_input(est, np.ones((2, 3)), reset=False, check_features=False)
+    assert out.shape == (2, 3)
+    with pytest.raises(ValueError, match="got NaN in column 'x1' at row 0"):
+        validate_input(
+            est, np.array([[1.0, np.nan]]), reset=False, check_features=False
+        )
+    with pytest.raises(TypeError, match="takes no y"):
+        validate_input(est, np.ones((2, 3)), [0, 1], reset=False, check_features=False)
