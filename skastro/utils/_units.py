@@ -186,7 +186,7 @@ def _kind(unit) -> str:
     """The physical type of ``unit``, in words, for a message."""
     u = _units()
     if isinstance(unit, u.UnrecognizedUnit):
-        return "no kind astropy knows (unrecognised unit)"
+        return "a unit astropy does not know"
     if isinstance(unit, u.MagUnit) or unit == u.mag:
         return "magnitude"
     if _is_logarithmic(unit):
@@ -196,7 +196,11 @@ def _kind(unit) -> str:
 
 def _f_lambda_hint(unit) -> str:
     u = _units()
-    if _is_logarithmic(unit) or not unit.is_equivalent(u.erg / u.s / u.cm**3):
+    if (
+        isinstance(unit, u.UnrecognizedUnit)
+        or _is_logarithmic(unit)
+        or not unit.is_equivalent(u.erg / u.s / u.cm**3)
+    ):
         return ""
     return (
         " A flux density per unit wavelength (f_lambda) needs its wavelength "
@@ -217,7 +221,7 @@ def _scale(unit, target) -> float | None:
     zero_point = u.zero_point_flux(AB_ZERO_POINT_JY * u.Jy)
     try:
         return float(unit.to(target, equivalencies=zero_point))
-    except u.UnitsError:
+    except (u.UnitsError, ValueError):  # ValueError: an unrecognised unit
         return None
 
 

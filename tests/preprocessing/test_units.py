@@ -265,3 +265,18 @@ def test_softening_of_the_wrong_unit_is_refused():
         ValueError, match='asinh_softening=Unit\\("s"\\) is a unit of time'
     ):
         FluxToMagnitude(asinh_softening=1.0 * u.s).fit([[1.0]])
+
+
+def test_unrecognised_unit_is_rejected_naming_the_column():
+    table = Table({"f": [1.0]})
+    table["f"].unit = u.Unit("bogus", parse_strict="silent")
+    with pytest.raises(ValueError, match="column 'f' has unit 'bogus'"):
+        FluxToMagnitude().fit(table)
+
+
+def test_plural_maggies_column_unit_is_read():
+    # astropy parses "maggy" and "nanomaggy"; the plurals of SDSS tables too
+    table = Table({"f": [1.0], "g": [1.0]})
+    table["f"].unit = u.Unit("nanomaggies", parse_strict="silent")
+    table["g"].unit = u.Unit("maggies", parse_strict="silent")
+    assert_allclose(FluxToMagnitude().fit_transform(table), [[22.5, 0.0]], atol=1e-12)
