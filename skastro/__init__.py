@@ -12,6 +12,7 @@ __all__ = [
     "datasets",
     "ensemble",
     "lightcurve",
+    "mixture",
     "model_selection",
     "neural",
     "plotting",

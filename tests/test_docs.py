@@ -25,6 +25,7 @@ PUBLIC_MODULES = (
     "preprocessing",
     "lightcurve",
     "ensemble",
+    "mixture",
     "neural",
     "model_selection",
     "datasets",

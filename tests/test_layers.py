@@ -33,6 +33,15 @@ LAYERS = {
     "__init__": 4,
 }
 
+#: sideways imports allowed for one release: the old import path of a moved
+#: public name (module, part it imports) -> why
+DEPRECATION_SHIMS = {
+    ("ensemble/__init__.py", "mixture"): (
+        "skastro.ensemble.GMMBayesClassifier, moved to skastro.mixture; the old "
+        "path warns and goes in 0.2"
+    ),
+}
+
 
 def _part(path: Path) -> str:
     return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
@@ -68,6 +77,8 @@ def test_every_part_has_a_floor():
 def test_imports_go_down_only(path):
     here = _part(path)
     for part in _imported_parts(path):
+        if (path.relative_to(PACKAGE).as_posix(), part) in DEPRECATION_SHIMS:
+            continue
         assert part in LAYERS, f"{path.name} imports unknown skastro.{part}"
         assert part == here or LAYERS[part] < LAYERS[here], (
             f"skastro/{path.relative_to(PACKAGE)} (floor {LAYERS[here]}) imports "

@@ -1,16 +1,12 @@
 """Docstring text shared by the preprocessing transformers, written once.
 
-A class docstring names a shared piece with a placeholder ``%(name)s`` on a
-line of its own; :func:`fill_doc` replaces it by the piece, indented like
-the placeholder. ``%(...)s`` cannot clash with the braces of ``.. math::``.
+The pieces are filled in by :func:`skastro.utils._docstrings.fill_doc` (a
+line holding only ``%(name)s``), which every subpackage uses.
 """
 
 from __future__ import annotations
 
-import re
-import textwrap
-
-_PLACEHOLDER = re.compile(r"^(?P<indent> *)%\((?P<name>\w+)\)s$", re.MULTILINE)
+from skastro.utils._docstrings import fill_doc as shared_fill_doc
 
 _FITTED_COLUMNS = """\
         n_features_in_ : int
@@ -74,17 +70,7 @@ DOCS = {
 
 
 def fill_doc(obj):
-    """Replace each ``%(name)s`` line of ``obj.__doc__`` by the piece ``name``.
-
-    Parameters
-    ----------
-    obj : class or function
-        The object whose docstring holds placeholders.
-
-    Returns
-    -------
-    obj : class or function
-        The same object, its docstring filled in.
+    """:func:`skastro.utils._docstrings.fill_doc` with the pieces above too.
 
     Examples
     --------
@@ -100,10 +86,4 @@ def fill_doc(obj):
     >>> print(Demo.__doc__.splitlines()[4])
         remainder_ : list of int
     """
-
-    def piece(match: re.Match) -> str:
-        text = textwrap.dedent(DOCS[match["name"]])
-        return textwrap.indent(text, match["indent"])
-
-    obj.__doc__ = _PLACEHOLDER.sub(piece, obj.__doc__)
-    return obj
+    return shared_fill_doc(obj, docs=DOCS)
