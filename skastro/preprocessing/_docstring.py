@@ -56,7 +56,7 @@ DOCS = {
         columns_ : list of int
             Positions of the converted columns.
         softening_ : ndarray of shape (n_columns,) or None
-            Softening per converted column.
+            Softening per converted column, in maggies.
         zero_point_ : float
             3631 Jy in ``unit``.""",
     "lupton_reference": """\
