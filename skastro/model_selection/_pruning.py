@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
+from sklearn.utils._param_validation import HasMethods, validate_params
 from sklearn.utils.metaestimators import _safe_split
 
 __all__ = ["cross_validate_with_pruning", "keras_pruning_callback"]
@@ -56,6 +57,10 @@ def keras_callbacks_route(estimator: BaseEstimator) -> str | None:
     return None
 
 
+@validate_params(
+    {"trial": [HasMethods(["report", "should_prune"])], "monitor": [str, None]},
+    prefer_skip_nested_validation=True,
+)
 def keras_pruning_callback(trial: Any, monitor: str | None = None) -> Any:
     """Keras callback reporting a validation score to an Optuna trial each epoch.
 

@@ -1,16 +1,12 @@
 """Docstring text shared by the preprocessing transformers, written once.
 
-A class docstring names a shared piece with a placeholder ``%(name)s`` on a
-line of its own; :func:`fill_doc` replaces it by the piece, indented like
-the placeholder. ``%(...)s`` cannot clash with the braces of ``.. math::``.
+The pieces are filled in by :func:`skastro.utils._docstrings.fill_doc` (a
+line holding only ``%(name)s``), which every subpackage uses.
 """
 
 from __future__ import annotations
 
-import re
-import textwrap
-
-_PLACEHOLDER = re.compile(r"^(?P<indent> *)%\((?P<name>\w+)\)s$", re.MULTILINE)
+from skastro.utils._docstrings import fill_doc as shared_fill_doc
 
 _FITTED_COLUMNS = """\
         n_features_in_ : int
@@ -28,13 +24,26 @@ DOCS = {
         ----------
         system : {"AB"}, default="AB"
             Photometric system (zero point 3631 Jy).
-        unit : {"nJy", "Jy", "maggies"}, default="nJy"
-            Unit of the fluxes; ``maggies`` are fluxes in units of 3631 Jy.
-        asinh_softening : float, list of float or dict, default=None
-            Softening :math:`b` per converted column (a float for all, a list
-            in the order of the columns, or a dict column name -> b); ``None``
-            for plain magnitudes. SDSS: u 1.4e-10, g 0.9e-10, r 1.2e-10,
-            i 1.8e-10, z 7.4e-10.
+        unit : str or astropy unit, default="nJy"
+            Unit of the fluxes: "nJy", "Jy", "maggies" (fluxes in units of
+            3631 Jy, astropy's ``u.maggy``), or any flux density per unit
+            frequency that astropy parses ("mJy", "uJy", "erg/s/cm2/Hz",
+            ``u.mJy``); a per-wavelength f_lambda unit is refused. Plain
+            fluxes, in and out, are numbers in this unit; flux columns with
+            a unit (a QTable, a Table column's ``unit``, a Quantity) are
+            converted to it, and any other unit raises a ValueError naming
+            the column, its unit and the physical type expected.
+        asinh_softening : float, Quantity, list or dict, default=None
+            Softening :math:`b` per converted column (one value for all, a
+            list in the order of the columns, or a dict column name -> b);
+            ``None`` for plain magnitudes. A plain number is in **maggies**
+            (units of 3631 Jy, whatever ``unit`` is): :math:`b f_0` is the
+            flux at which the magnitudes turn from logarithmic to linear,
+            about the sky noise of the band, e.g. SDSS u 1.4e-10,
+            g 0.9e-10, r 1.2e-10, i 1.8e-10, z 7.4e-10 maggies. A plain
+            number above 1e-3 maggies (a softening brighter than AB
+            magnitude 7.5) raises a ValueError. A flux-density Quantity
+            (``327 * u.nJy``) is converted to maggies.
         columns : list of str or int, default=None
             The columns to convert (names or indices); ``None`` converts all.
             Other columns pass through unchanged.
@@ -47,7 +56,7 @@ DOCS = {
         columns_ : list of int
             Positions of the converted columns.
         softening_ : ndarray of shape (n_columns,) or None
-            Softening per converted column.
+            Softening per converted column, in maggies.
         zero_point_ : float
             3631 Jy in ``unit``.""",
     "lupton_reference": """\
@@ -61,17 +70,7 @@ DOCS = {
 
 
 def fill_doc(obj):
-    """Replace each ``%(name)s`` line of ``obj.__doc__`` by the piece ``name``.
-
-    Parameters
-    ----------
-    obj : class or function
-        The object whose docstring holds placeholders.
-
-    Returns
-    -------
-    obj : class or function
-        The same object, its docstring filled in.
+    """:func:`skastro.utils._docstrings.fill_doc` with the pieces above too.
 
     Examples
     --------
@@ -87,10 +86,4 @@ def fill_doc(obj):
     >>> print(Demo.__doc__.splitlines()[4])
         remainder_ : list of int
     """
-
-    def piece(match: re.Match) -> str:
-        text = textwrap.dedent(DOCS[match["name"]])
-        return textwrap.indent(text, match["indent"])
-
-    obj.__doc__ = _PLACEHOLDER.sub(piece, obj.__doc__)
-    return obj
+    return shared_fill_doc(obj, docs=DOCS)

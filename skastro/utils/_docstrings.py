@@ -1,7 +1,8 @@
 """Docstring text shared by estimators of several subpackages, written once.
 
 A docstring names a shared piece by a line holding only ``%(name)s``;
-:func:`fill_doc` replaces that line by the piece, indented as the line was.
+:func:`fill_doc` replaces that line by the piece (dedented), indented as the
+line was. ``%(...)s`` cannot clash with the braces of ``.. math::``.
 The pieces here are the parts of the scikit-learn API that read the same for
 every estimator (the ``X`` of a prediction method, the standard ``predict*``
 sections, the fitted feature attributes); a subpackage with pieces of its
@@ -105,7 +106,7 @@ def fill_doc(obj=None, *, docs: Mapping[str, str] | None = None):
             raise KeyError(
                 f"no shared docstring piece {name!r}; known: {sorted(pieces)}"
             )
-        return textwrap.indent(pieces[name], match["indent"])
+        return textwrap.indent(textwrap.dedent(pieces[name]), match["indent"])
 
     def fill(target):
         target.__doc__ = _PLACEHOLDER.sub(piece, target.__doc__)
