@@ -1,20 +1,16 @@
 """Docstring text shared by the Keras estimators, written once.
 
-A docstring names a shared block by a line holding only ``%(name)s``;
-:func:`fill_doc` replaces that line by the block, indented as the line was.
-A name of :data:`GROUPS` stands for several blocks: ``%(training_params)s``
-for those of all the training parameters (:data:`TRAINING_PARAMS`), in
-signature order. In a block, ``$default`` is
-the default of the parameter in the signature of the decorated class's
-``__init__`` (or of the decorated function), so defaults are written once,
-in the signature; other ``$name`` fields are given to :func:`fill_doc`.
+The blocks are filled in by :func:`skastro.utils._docstrings.fill_doc` (a
+line holding only ``%(name)s``; ``$default`` is the parameter's default in
+the decorated signature, so defaults are written once). A name of
+:data:`GROUPS` stands for several blocks: ``%(training_params)s`` for those
+of all the training parameters (:data:`TRAINING_PARAMS`), in signature
+order.
 """
 
 from __future__ import annotations
 
-import inspect
-import re
-from string import Template
+from skastro.utils._docstrings import fill_doc as shared_fill_doc
 
 __all__ = ["DOCS", "GROUPS", "TRAINING_PARAMS", "fill_doc"]
 
@@ -120,15 +116,9 @@ GROUPS = {
     "fit_classifier_params": ("y_labels", "sample_weight", "fit_params"),
 }
 
-_PLACEHOLDER = re.compile(r"^(?P<indent> *)%\((?P<name>\w+)\)s$", re.MULTILINE)
-
-
-def _default_text(value) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
-
 
 def fill_doc(**fields: str):
-    """Decorator filling the ``%(name)s`` placeholders of a docstring from :data:`DOCS`.
+    """Decorator: :func:`skastro.utils._docstrings.fill_doc` with the blocks above.
 
     Parameters
     ----------
@@ -160,26 +150,4 @@ def fill_doc(**fields: str):
         epochs : int, default=5
             Number of passes over the training data.
     """
-
-    def decorator(obj):
-        function = obj.__init__ if inspect.isclass(obj) else obj
-        parameters = inspect.signature(function).parameters
-
-        def render(name: str) -> str:
-            values = dict(fields)
-            if name in parameters:
-                values["default"] = _default_text(parameters[name].default)
-            return Template(DOCS[name]).substitute(values)
-
-        def block(match: re.Match) -> str:
-            name = match["name"]
-            names = GROUPS.get(name, (name,))
-            text = "\n".join(render(member) for member in names)
-            return "\n".join(
-                match["indent"] + line if line else line for line in text.splitlines()
-            )
-
-        obj.__doc__ = _PLACEHOLDER.sub(block, obj.__doc__)
-        return obj
-
-    return decorator
+    return shared_fill_doc(docs=DOCS, groups=GROUPS, fields=fields)
