@@ -70,9 +70,11 @@ class XDGaussianMixture(DensityMixin, BaseEstimator):
         Number of initialisations; the fit of highest likelihood is kept.
     init_params : {"kmeans", "k-means++", "random", "random_from_data"}, \
 default="kmeans"
-        Initial responsibilities: k-means labels, k-means++ centres, random
-        weights, or random samples as centres (as in
-        :class:`~sklearn.mixture.GaussianMixture`).
+        Initial responsibilities: k-means labels, random weights, or every
+        sample assigned to the nearest of k-means++ centres or of random
+        samples (where :class:`~sklearn.mixture.GaussianMixture` gives each
+        such component one sample, and so a zero initial covariance, from
+        which extreme-deconvolution EM grows only slowly).
     random_state : int, RandomState instance or None, default=None
         Seeds the initialisation and :meth:`sample`.
 
@@ -161,19 +163,21 @@ default="kmeans"
 
     def _initial_responsibilities(self, X, rng):
         n, K = X.shape[0], self.n_components
-        resp = np.zeros((n, K))
+        if self.init_params == "random":
+            resp = rng.uniform(size=(n, K))
+            return resp / resp.sum(axis=1, keepdims=True)
         if self.init_params == "kmeans":
             labels = KMeans(K, n_init=1, random_state=rng).fit(X).labels_
-            resp[np.arange(n), labels] = 1.0
-        elif self.init_params == "random":
-            resp = rng.uniform(size=(n, K))
-            resp /= resp.sum(axis=1, keepdims=True)
         else:
             if self.init_params == "k-means++":
-                centres = kmeans_plusplus(X, K, random_state=rng)[1]
+                centres = kmeans_plusplus(X, K, random_state=rng)[0]
             else:
-                centres = rng.choice(n, size=K, replace=False)
-            resp[centres, np.arange(K)] = 1.0
+                centres = X[rng.choice(n, size=K, replace=False)]
+            # every sample to its nearest centre: a component starts with the
+            # scatter of its neighbourhood, not the zero scatter of one sample
+            labels = ((X[:, np.newaxis] - centres) ** 2).sum(axis=-1).argmin(axis=1)
+        resp = np.zeros((n, K))
+        resp[np.arange(n), labels] = 1.0
         return resp
 
     def _initial_parameters(self, X, resp):
@@ -185,14 +189,14 @@ default="kmeans"
         return nk / nk.sum(), means, cov
 
     def _run_em(self, X, S, params):
-        lower_bound, converged, n_iter = -np.inf, False, 0
-        for n_iter in range(1, self.max_iter + 1):
+        lower_bound, n_iter = -np.inf, 0
+        while n_iter < self.max_iter:
             previous = lower_bound
             *params, lower_bound = em_step(X, S, *params, self.reg_covar)
+            n_iter += 1
             if abs(lower_bound - previous) < self.tol:
-                converged = True
-                break
-        return params, lower_bound, converged, n_iter
+                return params, lower_bound, True, n_iter
+        return params, lower_bound, False, n_iter
 
     @fill_doc(docs=XD_DOCS)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -233,7 +237,7 @@ default="kmeans"
                 f"{self.max_iter} iterations (tol={self.tol}); increase max_iter "
                 "or tol.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         return self
 

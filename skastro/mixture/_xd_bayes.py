@@ -6,7 +6,6 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.base import _fit_context
 from sklearn.metrics import accuracy_score
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from skastro.mixture._bayes import BAYES_DOCS, MixtureBayesBase
@@ -66,6 +65,8 @@ default="kmeans"
     %(class_attributes)s
     estimators_ : list of XDGaussianMixture
         The fitted deconvolved mixture of each class, in ``classes_`` order.
+    n_iter_ : ndarray of shape (n_classes,)
+        EM iterations of every class's mixture.
     %(fitted_features)s
 
     See Also
@@ -96,7 +97,8 @@ default="kmeans"
     A precise measurement between the classes is judged against the sharp
     intrinsic densities, a noisy one at the same place far less surely:
 
-    >>> clf.predict_proba([[0.7, 0.7], [0.7, 0.7]], X_err=[[0.05, 0.05], [1.0, 1.0]]).round(2)
+    >>> X_new, err_new = [[0.7, 0.7], [0.7, 0.7]], [[0.05, 0.05], [1.0, 1.0]]
+    >>> clf.predict_proba(X_new, X_err=err_new).round(2)
     array([[0.99, 0.01],
            [0.7 , 0.3 ]])
     """
@@ -158,7 +160,9 @@ default="kmeans"
         """
         X, y = validate_input(self, X, y, reset=True)
         S = check_errors(X_err, *X.shape, owner=type(self).__name__)
-        return self._fit_classes(X, y, S)
+        self._fit_classes(X, y, S)
+        self.n_iter_ = np.array([m.n_iter_ for m in self.estimators_])
+        return self
 
     def _jll(self, X, X_err):
         check_is_fitted(self)

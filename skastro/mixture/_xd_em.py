@@ -56,7 +56,7 @@ def check_errors(X_err, n_samples: int, n_features: int, *, owner: str):
         where = np.argwhere(bad)[0]
         raise ValueError(
             f"{owner}: X_err of sample {where[0]} holds the non-finite value "
-            f"{S[tuple(where)]!r} at index {tuple(int(i) for i in where[1:])}; "
+            f"{float(S[tuple(where)])!r} at index {tuple(int(i) for i in where[1:])}; "
             "expected finite errors."
         )
     if S.ndim == 2:
@@ -64,7 +64,7 @@ def check_errors(X_err, n_samples: int, n_features: int, *, owner: str):
             i, f = np.argwhere(S < 0)[0]
             raise ValueError(
                 f"{owner}: X_err of sample {i} has the negative standard deviation "
-                f"{S[i, f]!r} in feature {f}; expected standard deviations >= 0."
+                f"{float(S[i, f])!r} in feature {f}; expected standard deviations >= 0."
             )
         out = np.zeros((n_samples, n_features, n_features))
         idx = np.arange(n_features)
