@@ -30,6 +30,7 @@ from sphinx.util.docutils import SphinxDirective
 EXAMPLE_ORDER = (
     "plot_sdss_star_galaxy_qso.py",
     "plot_batse_grb_mixtures.py",
+    "plot_xd_deconvolution.py",
     "plot_asas_variable_stars.py",
     "plot_polar_representation.py",
     "plot_ztf_multiband_supernovae.py",
