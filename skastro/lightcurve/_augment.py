@@ -299,7 +299,7 @@ shape (n_objects, n_epochs)
                 f"are not used as templates (ids {shown}"
                 f"{', ...' if len(skipped) > 5 else ''}).",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         return new, labels
 
@@ -320,7 +320,8 @@ shape (n_objects, n_epochs)
                 skipped.append(np.asarray(seq.ids[i]).tolist())
         if not templates:
             raise ValueError(
-                f"{_NAME}: class {cls!r} has no light curve usable as a "
+                f"{_NAME}: class {np.asarray(cls).tolist()!r} has no light curve "
+                "usable as a "
                 f"template ({members.shape[0]} member(s), none with "
                 f"{self.min_points} or more usable points in a band); "
                 "lower min_points or leave the class out of sampling_strategy."
@@ -486,7 +487,7 @@ def _usable_points(seq, regular) -> np.ndarray:
             f"{_NAME}: left out {n_bad} point(s) with a non-finite time, "
             f"magnitude or error, or an error <= 0, from {n_obj} light curve(s).",
             UserWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
     return ok
 

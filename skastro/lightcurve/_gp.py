@@ -98,7 +98,9 @@ def fit_object_gp(t, m, err, band_idx, n_bands: int) -> ObjectGP:
             total += gp.log_likelihood(rb)
         return -total if np.isfinite(total) else 1e25
 
-    res = minimize(nll, x0, method="L-BFGS-B", bounds=list(zip(lo, hi)))
+    res = minimize(
+        nll, x0, method="L-BFGS-B", bounds=list(zip(lo, hi)), options={"ftol": 1e-7}
+    )
     theta = res.x if np.isfinite(res.fun) and res.fun < nll(x0) else x0
     sigma, rho, jitter = np.exp(theta)
     return ObjectGP(float(sigma), float(rho), float(jitter), bands)
