@@ -116,8 +116,11 @@ def _george_fit(train, test):
     r = m - mean
     s = max(np.std(r), 1e-3)
     kernel = s**2 * george.kernels.Matern32Kernel(np.median(np.diff(t)) ** 2)
-    gp = george.GP(kernel, white_noise=np.log((0.1 * np.median(e)) ** 2 + 1e-12),
-                   fit_white_noise=True)
+    gp = george.GP(
+        kernel,
+        white_noise=np.log((0.1 * np.median(e)) ** 2 + 1e-12),
+        fit_white_noise=True,
+    )
     gp.compute(t, e)
 
     def nll(p):
@@ -168,8 +171,11 @@ def run_engines(n_objects: int = 40, seed: int = 0) -> None:
     n_pts = np.median([len(asas.data[i]) for i in picks])
     print(f"GP engines: {n_objects} ASAS light curves, median {n_pts:.0f} points")
     print(f"{'engine':>10} {'ms/object':>10} {'mean log pred. density':>24}")
-    engines = {"celerite2": _celerite_fit, "george": _george_fit,
-               "sklearn": _sklearn_fit}
+    engines = {
+        "celerite2": _celerite_fit,
+        "george": _george_fit,
+        "sklearn": _sklearn_fit,
+    }
     for name, fn in engines.items():
         try:
             t0 = time.perf_counter()

@@ -6,7 +6,8 @@ every class with fewer than 20 training members up to 20, inside each
 training fold only (an imblearn Pipeline never resamples the test fold), and
 the balanced accuracy does not fall. benchmarks/bench_augment.py measures
 the gain over seeds 0, 1 and 2 (+0.028, +0.065, +0.030; 0.514 -> 0.555 on
-average); this test uses seed 5.
+average); this test averages seeds 5, 6 and 7, where it measured 0.509 ->
+0.512, 0.507 -> 0.538 and 0.514 -> 0.519 (0.510 -> 0.523 on average).
 """
 
 import warnings
@@ -20,19 +21,19 @@ from sklearn.model_selection import StratifiedKFold
 
 from skastro.lightcurve import LightCurveFeatures, LightCurveGPAugmenter
 
-SEED = 5
+SEEDS = (5, 6, 7)
 
 
-def _balanced_accuracy(X, y, augment: bool) -> float:
-    cv = StratifiedKFold(n_splits=3, shuffle=True, random_state=SEED)
+def _balanced_accuracy(X, y, augment: bool, seed: int) -> float:
+    cv = StratifiedKFold(n_splits=3, shuffle=True, random_state=seed)
     scores = []
     for train, test in cv.split(np.zeros(len(y)), y):
         steps = [
             ("features", LightCurveFeatures(features="fast")),
-            ("clf", RandomForestClassifier(200, random_state=SEED, n_jobs=2)),
+            ("clf", RandomForestClassifier(200, random_state=seed, n_jobs=2)),
         ]
         if augment:
-            aug = LightCurveGPAugmenter(sampling_strategy=20, random_state=SEED)
+            aug = LightCurveGPAugmenter(sampling_strategy=20, random_state=seed)
             steps.insert(0, ("augment", aug))
         model = Pipeline(steps)
         with warnings.catch_warnings():
@@ -54,6 +55,6 @@ def test_gp_augmentation_does_not_lower_balanced_accuracy(require_data):
     keep = np.flatnonzero(counts[asas.target] >= 3)  # 3 folds need 3 members
     X = [asas.data[i] for i in keep]
     y = asas.target_names[asas.target[keep]]
-    without = _balanced_accuracy(X, y, augment=False)
-    with_gp = _balanced_accuracy(X, y, augment=True)
+    without = np.mean([_balanced_accuracy(X, y, False, seed) for seed in SEEDS])
+    with_gp = np.mean([_balanced_accuracy(X, y, True, seed) for seed in SEEDS])
     assert with_gp >= without, (with_gp, without)
