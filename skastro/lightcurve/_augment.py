@@ -18,8 +18,17 @@ from sklearn.utils.multiclass import check_classification_targets
 from threadpoolctl import threadpool_limits
 
 from ..utils._validation import validate_input
+from ._augment_io import (
+    as_sequence,
+    band_index,
+    band_labels,
+    concat,
+    fraction_range,
+    is_light_curves,
+    regular_to_sequence,
+    usable_points,
+)
 from ._gp import draw_band, fit_object_gp
-from ._sequence import LightCurveSequence, from_long_table
 
 __all__ = ["LightCurveGPAugmenter"]
 
@@ -164,11 +173,11 @@ class LightCurveGPAugmenter(BaseOverSampler):
         """(sequence, y, binarize_y, regular array or None)."""
         check_classification_targets(y)
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        if _is_light_curves(X):
+        if is_light_curves(X):
             for attr in ("n_features_in_", "feature_names_in_"):
                 if hasattr(self, attr):
                     delattr(self, attr)
-            seq = _as_sequence(X)
+            seq = as_sequence(X)
             y = np.asarray(y)
             if y.shape[0] != len(seq):
                 raise ValueError(
@@ -184,7 +193,7 @@ class LightCurveGPAugmenter(BaseOverSampler):
             dtype=[np.float64, np.float32],
             ensure_all_finite="allow-nan",
         )
-        return _regular_to_sequence(Xa), y, binarize_y, Xa
+        return regular_to_sequence(Xa), y, binarize_y, Xa
 
     def _strategy(self, y) -> dict:
         if isinstance(self.sampling_strategy, Integral) and not isinstance(
@@ -241,7 +250,7 @@ shape (n_objects, n_epochs)
         y_resampled : ndarray of shape (n_objects + n_new,)
             Their labels (a list or Series when ``y`` was one).
         """
-        arrays = None if _is_light_curves(X) else ArraysTransformer(X, y)
+        arrays = None if is_light_curves(X) else ArraysTransformer(X, y)
         seq, y, binarize_y, regular = self._check_X_y(X, y)
         self.sampling_strategy_ = self._strategy(y)
         n_epochs = None if regular is None else regular.shape[1]
@@ -250,7 +259,7 @@ shape (n_objects, n_epochs)
         if binarize_y:
             y_res = label_binarize(y_res, classes=np.unique(y))
         if regular is None:
-            return _concat(seq, new), y_res
+            return concat(seq, new), y_res
         rows = np.full((len(new), regular.shape[1]), np.nan, dtype=regular.dtype)
         for i, (t, m, _, _, _) in enumerate(new):
             rows[i, t.astype(np.intp)] = m
@@ -266,10 +275,10 @@ shape (n_objects, n_epochs)
         rng = np.random.default_rng(
             check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         )
-        bands = _band_labels(seq)
-        band_idx = _band_index(seq, bands)
-        _fraction_range(self.keep_fraction)  # validates a tuple
-        usable = _usable_points(seq, n_epochs is not None)
+        bands = band_labels(seq)
+        band_idx = band_index(seq, bands)
+        fraction_range(self.keep_fraction)  # validates a tuple
+        usable = usable_points(seq, n_epochs is not None)
         n_bands = len(bands)
         new, labels, skipped = [], [], []
         self.n_templates_ = {}
@@ -331,7 +340,7 @@ shape (n_objects, n_epochs)
     def _class_curves(self, seq, templates, n_new, points, rng, n_epochs):
         """``n_new`` curves drawn from the templates in turn (shuffled)."""
         usable, band_idx, n_bands = points
-        lo, hi = _fraction_range(self.keep_fraction)
+        lo, hi = fraction_range(self.keep_fraction)
         order = rng.permutation(templates)
         fits, uses, out = {}, Counter(), []
         for k in range(n_new):
@@ -387,140 +396,3 @@ shape (n_objects, n_epochs)
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = True
         return tags
-
-
-# ------------------------------------------------------------------ inputs
-
-
-def _is_light_curves(X) -> bool:
-    """A LightCurveSequence or a sequence of per-object light curves."""
-    if isinstance(X, LightCurveSequence):
-        return True
-    if isinstance(X, np.ndarray) and X.dtype != object:
-        return False
-    if not isinstance(X, (list, tuple, np.ndarray)) or len(X) == 0:
-        return False
-    first = X[0]
-    return isinstance(first, dict) or np.ndim(first) == 2
-
-
-def _as_sequence(X) -> LightCurveSequence:
-    """A LightCurveSequence of per-object arrays or dicts (ids = positions)."""
-    if isinstance(X, LightCurveSequence):
-        return X
-    cols = {"id": [], "time": [], "mag": [], "err": [], "band": []}
-    has = {"err": False, "band": False}
-    for pos, item in enumerate(X):
-        if isinstance(item, dict):
-            parts = [item.get(k) for k in ("time", "mag", "err", "band")]
-        else:
-            arr = np.asarray(item, dtype=float)
-            if arr.ndim != 2 or arr.shape[1] not in (2, 3, 4):
-                raise ValueError(
-                    f"{_NAME}: light curve {pos} has shape {arr.shape}; expected "
-                    "(n_points, 2|3|4) columns (t, m[, err[, band]])."
-                )
-            parts = [arr[:, j] if j < arr.shape[1] else None for j in range(4)]
-        if parts[0] is None or parts[1] is None:
-            raise ValueError(
-                f"{_NAME}: light curve {pos} has no 'time' or 'mag'; expected both."
-            )
-        n = np.shape(parts[0])[0]
-        cols["id"].append(np.full(n, pos))
-        for name, part in zip(("time", "mag", "err", "band"), parts):
-            if name in has and part is not None:
-                has[name] = True
-            cols[name].append(part)
-    table = {"id": np.concatenate(cols["id"])}
-    for name in ("time", "mag", "err", "band"):
-        if name in ("time", "mag") or has[name]:
-            fill = np.nan if name != "band" else -1
-            table[name] = np.concatenate(
-                [
-                    np.full(len(i), fill) if p is None else np.asarray(p)
-                    for p, i in zip(cols[name], cols["id"])
-                ]
-            )
-    if has["band"] and table["band"].dtype.kind == "f":
-        table["band"] = table["band"].astype(np.int64)
-    return from_long_table(
-        table,
-        id="id",
-        time="time",
-        mag="mag",
-        err="err" if has["err"] else None,
-        band="band" if has["band"] else None,
-    )
-
-
-def _regular_to_sequence(X) -> LightCurveSequence:
-    """Rows of a 2-D array as light curves at times 0..n-1 (NaN = no epoch)."""
-    X = np.asarray(X, dtype=float)
-    n, k = X.shape
-    finite = ~np.isnan(X)
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(finite.sum(axis=1), out=offsets[1:])
-    t = np.broadcast_to(np.arange(k, dtype=float), (n, k))[finite]
-    return LightCurveSequence(t, X[finite], None, None, offsets, np.arange(n))
-
-
-def _band_labels(seq) -> list:
-    return [0] if seq.band is None else np.unique(seq.band).tolist()
-
-
-def _band_index(seq, bands) -> np.ndarray:
-    if seq.band is None:
-        return np.zeros(seq.time.shape[0], dtype=np.intp)
-    return np.searchsorted(np.asarray(bands), seq.band).astype(np.intp)
-
-
-def _usable_points(seq, regular) -> np.ndarray:
-    """Points a template may use; non-finite ones are counted in a warning."""
-    ok = np.isfinite(seq.time) & np.isfinite(seq.mag)
-    if seq.err is not None:
-        ok &= np.isfinite(seq.err) & (seq.err > 0)
-    n_bad = int(ok.shape[0] - np.count_nonzero(ok))
-    if n_bad and not regular:
-        obj = np.repeat(np.arange(len(seq)), np.diff(seq.offsets))
-        n_obj = np.unique(obj[~ok]).shape[0]
-        warnings.warn(
-            f"{_NAME}: left out {n_bad} point(s) with a non-finite time, "
-            f"magnitude or error, or an error <= 0, from {n_obj} light curve(s).",
-            UserWarning,
-            stacklevel=5,
-        )
-    return ok
-
-
-def _fraction_range(keep_fraction) -> tuple[float, float]:
-    if isinstance(keep_fraction, tuple):
-        ok = len(keep_fraction) == 2 and all(
-            isinstance(v, Real) and 0 < v <= 1 for v in keep_fraction
-        )
-        if not ok or keep_fraction[0] > keep_fraction[1]:
-            raise ValueError(
-                f"keep_fraction={keep_fraction!r} must be a float in (0, 1] or a "
-                "pair (low, high) with 0 < low <= high <= 1."
-            )
-        return float(keep_fraction[0]), float(keep_fraction[1])
-    return float(keep_fraction), float(keep_fraction)
-
-
-def _concat(seq, new) -> LightCurveSequence:
-    """``seq`` followed by the new curves, with errors and band labels."""
-    bands = np.asarray(_band_labels(seq))
-    err = np.ones(seq.time.shape[0]) if seq.err is None else seq.err
-    lengths = [len(c[0]) for c in new]
-    offsets = np.concatenate([seq.offsets, seq.offsets[-1] + np.cumsum(lengths)])
-    ids = np.asarray(seq.ids.tolist() + [c[4] for c in new], dtype=object)
-    band = None
-    if seq.band is not None:
-        band = np.concatenate([seq.band, *(bands[c[3]] for c in new)])
-    return LightCurveSequence(
-        np.concatenate([seq.time, *(c[0] for c in new)]),
-        np.concatenate([seq.mag, *(c[1] for c in new)]),
-        np.concatenate([err, *(c[2] for c in new)]),
-        band,
-        offsets,
-        ids,
-    )
