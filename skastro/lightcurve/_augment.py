@@ -214,11 +214,8 @@ class LightCurveGPAugmenter(BaseOverSampler):
 
         Parameters
         ----------
-        X : LightCurveSequence, sequence of light curves or array-like of \
-shape (n_objects, n_epochs)
-            Light curves (see Notes of the class).
-        y : array-like of shape (n_objects,)
-            Class labels.
+        X, y : light curves and their class labels
+            As in :meth:`fit_resample`.
 
         Returns
         -------
