@@ -39,6 +39,7 @@ EXAMPLE_ORDER = (
     "plot_ztf_real_bogus.py",
     "plot_optuna_pipeline_tuning.py",
     "plot_lightcurve_speed.py",
+    "plot_gp_augmentation.py",
 )
 
 
