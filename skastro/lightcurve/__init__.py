@@ -8,7 +8,8 @@ one-line definition of every feature.
 
 from ._dask import transform_dask
 from ._input import LightCurveSequence, from_long_table
-from ._transformer import LightCurveFeatures, feature_definitions
+from ._plan import feature_definitions
+from ._transformer import LightCurveFeatures
 
 __all__ = [
     "LightCurveFeatures",
