@@ -102,7 +102,7 @@ ax.legend(fontsize="small")
 # giants and red supergiants stay lower in their own decades, and red
 # supergiants keep their power up beyond 1000 days. The decades are not
 # independent; the classifier learns from the whole profile. In the 5-fold
-# cross-validation of ``tests/ensemble/test_hierarchical.py`` (a forest and a
+# cross-validation of ``tests/real_data/test_asas_classes.py`` (a forest and a
 # support-vector machine per node, 22 classes), these ten features lift the
 # accuracy from 0.800 to 0.810 on average over eight runs.
 

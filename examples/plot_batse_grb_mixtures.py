@@ -12,7 +12,7 @@ in the 100-300 keV channel to the 50-100 keV one.
 We look at the (log T90, log HR32) plane of the CGRO/BATSE catalogue, ask a
 Gaussian mixture how many groups the data prefer by the Bayesian information
 criterion (the "third, intermediate class" debate), and train
-:class:`~skastro.ensemble.GMMBayesClassifier`, a generative classifier with
+:class:`~skastro.mixture.GMMBayesClassifier`, a generative classifier with
 one mixture per class, whose class priors can be changed without refitting.
 """
 
@@ -93,7 +93,7 @@ for ax, k in zip(axes[1:], (2, 3)):
 from sklearn.metrics import recall_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from skastro.ensemble import GMMBayesClassifier
+from skastro.mixture import GMMBayesClassifier
 
 cv = StratifiedKFold(5, shuffle=True, random_state=0)
 for priors in ("empirical", "uniform"):

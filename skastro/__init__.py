@@ -12,8 +12,10 @@ __all__ = [
     "datasets",
     "ensemble",
     "lightcurve",
+    "mixture",
     "model_selection",
     "neural",
+    "plotting",
     "preprocessing",
     "utils",
 ]

@@ -190,7 +190,7 @@ def task_batse(grb, output: Path) -> list[Row]:
     from sklearn.mixture import GaussianMixture
     from sklearn.model_selection import StratifiedKFold, cross_val_score
 
-    from skastro.ensemble import GMMBayesClassifier
+    from skastro.mixture import GMMBayesClassifier
 
     task = "BATSE short/long GRBs"
     t90 = grb.data[:, grb.feature_names.index("T90")]

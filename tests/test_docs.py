@@ -25,9 +25,11 @@ PUBLIC_MODULES = (
     "preprocessing",
     "lightcurve",
     "ensemble",
+    "mixture",
     "neural",
     "model_selection",
     "datasets",
+    "plotting",
     "utils",
 )
 

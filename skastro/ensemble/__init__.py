@@ -1,10 +1,29 @@
 """skastro.ensemble: imbalance-aware classifiers.
 
-A classifier per node of a class taxonomy (``_hierarchical``) and
-class-conditional Gaussian mixtures with settable priors (``_gmm_bayes``).
+A classifier per node of a class taxonomy: the taxonomy's tree
+(``_taxonomy``), the per-node estimators (``_nodes``) and the classifier
+(``_hierarchical``).
 """
 
-from skastro.ensemble._gmm_bayes import GMMBayesClassifier
+import warnings
+
 from skastro.ensemble._hierarchical import HierarchicalClassifier
 
-__all__ = ["GMMBayesClassifier", "HierarchicalClassifier"]
+__all__ = ["HierarchicalClassifier"]
+
+
+def __getattr__(name: str):
+    # GMMBayesClassifier moved to skastro.mixture; the old path stays one
+    # release, with a FutureWarning
+    if name == "GMMBayesClassifier":
+        warnings.warn(
+            "skastro.ensemble.GMMBayesClassifier has moved to "
+            "skastro.mixture.GMMBayesClassifier; import it from there (the old "
+            "path will be removed in skastro 0.2).",
+            FutureWarning,
+            stacklevel=2,
+        )
+        from skastro.mixture import GMMBayesClassifier
+
+        return GMMBayesClassifier
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

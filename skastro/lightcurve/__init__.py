@@ -7,8 +7,8 @@ one-line definition of every feature.
 """
 
 from ._dask import transform_dask
-from ._input import LightCurveSequence, from_long_table
 from ._plan import feature_definitions
+from ._sequence import LightCurveSequence, from_long_table
 from ._transformer import LightCurveFeatures
 
 __all__ = [

@@ -16,14 +16,10 @@ from sklearn.utils.validation import (
 
 from ._features._family import mask_short
 from ._features._registry import families_for, per_band_specs
-from ._input import (
-    LightCurveSequence,
-    is_sequence_input,
-    pack_regular,
-    pack_sequence,
-    seen_bands,
-)
+from ._objects import is_sequence_input, seen_bands
+from ._packing import pack_regular, pack_sequence
 from ._plan import PRESETS, output_plan, resolve_features
+from ._sequence import LightCurveSequence
 
 __all__ = ["LightCurveFeatures"]
 

@@ -1,18 +1,14 @@
 """skastro.preprocessing: transformers on catalogue columns.
 
-Colours and magnitude/flux conversions (``_photometry``), polar and sky
-coordinates (``_coordinates``).
+Colours from magnitudes (``_colors``), magnitude <-> flux conversions
+(``_magnitudes``), polar coordinates (``_polar``) and sky coordinates
+(``_sky``), all built on the template in ``_base``.
 """
 
-from skastro.preprocessing._coordinates import (
-    PolarTransformer,
-    SkyCoordinateTransformer,
-)
-from skastro.preprocessing._photometry import (
-    FluxToMagnitude,
-    MagnitudeToFlux,
-    PhotometricColors,
-)
+from skastro.preprocessing._colors import PhotometricColors
+from skastro.preprocessing._magnitudes import FluxToMagnitude, MagnitudeToFlux
+from skastro.preprocessing._polar import PolarTransformer
+from skastro.preprocessing._sky import SkyCoordinateTransformer
 
 __all__ = [
     "FluxToMagnitude",

@@ -11,6 +11,7 @@ _SUBPACKAGES = (
     "preprocessing",
     "lightcurve",
     "ensemble",
+    "mixture",
     "neural",
     "model_selection",
 )

@@ -15,14 +15,14 @@ CHECK_PARAMS: dict[str, dict] = {
     # Plain AB magnitudes need flux > 0, but the checks' "positive" data are
     # X - X.min(), which holds a zero flux; the asinh mode is defined for every
     # flux, so the checks run it (the plain mode's errors are tested in
-    # tests/preprocessing/test_photometry.py).
+    # tests/preprocessing/test_magnitudes.py).
     "FluxToMagnitude": {"asinh_softening": 1e-10},
     # Three checks (fit_idempotent, fit_check_is_fitted, n_features_in) feed
     # normal(loc=100) data: dec ~ 100 deg is no sky position, which the
-    # default invalid="raise" rejects; invalid="nan" turns such rows into NaN
+    # default errors="raise" rejects; errors="nan" turns such rows into NaN
     # coordinates with a counting warning (the raise is tested in
-    # tests/preprocessing/test_coordinates.py).
-    "SkyCoordinateTransformer": {"invalid": "nan"},
+    # tests/preprocessing/test_sky.py).
+    "SkyCoordinateTransformer": {"errors": "nan"},
     # --- lightcurve ---
     "LightCurveFeatures": {"n_peaks": 2},
     # --- ensemble ---

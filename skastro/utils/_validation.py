@@ -5,147 +5,378 @@ DataFrame, an astropy Table) into the float array an estimator works on lives
 here, so that every estimator accepts the same inputs and words its errors
 the same way:
 
-- :func:`table_to_frame` converts an astropy Table into a pandas DataFrame at
-  the edge (units stripped, masked entries as NaN);
-- :func:`validate_table` wraps :func:`sklearn.utils.validation.validate_data`
-  (Tables accepted, dtypes kept), and :func:`as_float` turns the columns an
-  estimator uses into floats, naming the column, row and value of a bad cell;
-- :func:`resolve_columns` maps column names or indices to integer positions,
-  naming the missing column and the available ones;
-- :func:`check_no_inf` rejects infinite values, naming column and row;
-- :func:`column_labels` gives the label of each input column (its name, or
-  ``x{i}`` for an unnamed array).
+- :func:`validate_input` is the one entry every estimator calls on ``X`` (and
+  ``y``): astropy Tables become DataFrames, a cell that is not a number or
+  not finite is named by column, row and value, and scikit-learn's
+  ``validate_data`` does the rest;
+- :func:`check_priors`, :func:`check_n_classes` and :func:`check_layer_sizes`
+  are the checks several estimators share;
+- :func:`as_float` turns the columns an estimator uses into floats after
+  ``validate_input(..., dtype=None)`` (a catalogue with text columns), naming
+  the column, row and value of a bad cell, and :func:`check_no_inf` rejects
+  infinite values, naming column and row.
 
-astropy is imported lazily: a Table can only be handed over once
-``astropy.table`` is imported, so the helpers never import it themselves.
+Tables are turned into DataFrames by :mod:`skastro.utils._tables`.
 """
 
 from __future__ import annotations
 
 import numbers
-import sys
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.utils.validation import validate_data
+import pandas as pd
+from scipy import sparse
+from sklearn.utils.validation import check_array, validate_data
+
+from skastro.utils._tables import column_labels, table_to_frame
 
 __all__ = [
     "as_float",
+    "check_layer_sizes",
+    "check_n_classes",
     "check_no_inf",
-    "column_labels",
-    "is_astropy_table",
-    "resolve_columns",
-    "table_to_frame",
-    "validate_table",
+    "check_priors",
+    "validate_input",
 ]
 
 
-def is_astropy_table(X) -> bool:
-    """Return whether ``X`` is an :class:`astropy.table.Table` (or subclass).
+def validate_input(
+    estimator,
+    X,
+    y="no_validation",
+    *,
+    reset: bool,
+    dtype="float64",
+    ensure_all_finite: bool | str = True,
+    check_features: bool = True,
+    **check_params,
+):
+    """Validate ``X`` (and ``y``): the one entry every skastro estimator calls.
 
-    Never imports astropy: an object cannot be a Table unless
-    ``astropy.table`` has already been imported.
-
-    Examples
-    --------
-    >>> from astropy.table import Table
-    >>> from skastro.utils._validation import is_astropy_table
-    >>> is_astropy_table(Table({"u": [19.0]})), is_astropy_table([[19.0]])
-    (True, False)
-    """
-    module = sys.modules.get("astropy.table")
-    return module is not None and isinstance(X, module.Table)
-
-
-def table_to_frame(X):
-    """Convert an astropy Table to a pandas DataFrame; pass anything else through.
-
-    Units are stripped (the numbers are kept in the column's unit) and masked
-    entries of float columns become NaN.
-
-    Parameters
-    ----------
-    X : object
-        Any input. Only an :class:`astropy.table.Table` is converted.
-
-    Returns
-    -------
-    X : object
-        A :class:`pandas.DataFrame` with the Table's column names, or ``X``
-        unchanged.
-
-    Raises
-    ------
-    ValueError
-        If a Table column is multidimensional (one value per row is expected).
-
-    Examples
-    --------
-    >>> from astropy.table import Table
-    >>> from skastro.utils._validation import table_to_frame
-    >>> table_to_frame(Table({"u": [19.5, 18.0], "g": [18.2, 17.1]}))
-          u     g
-    0  19.5  18.2
-    1  18.0  17.1
-    """
-    if not is_astropy_table(X):
-        return X
-    multi = [name for name in X.colnames if X[name].ndim > 1]
-    if multi:
-        raise ValueError(
-            f"astropy Table column(s) {multi!r} hold several values per row "
-            f"(shapes {[X[name].shape for name in multi]}); expected one "
-            "number per row in every column."
-        )
-    frame = X.to_pandas(index=False, use_nullable_int=False)
-    return frame
-
-
-def validate_table(estimator, X, *, reset: bool):
-    """Validate ``X`` as a 2-D table, accepting arrays, DataFrames and Tables.
-
-    A thin wrapper over :func:`sklearn.utils.validation.validate_data` that
-    converts an astropy Table into a DataFrame first (so its column names
-    become ``feature_names_in_``) and keeps the dtype: a catalogue may hold
-    text columns (ids, classes) that the estimator never uses. The columns it
-    does use become floats through :func:`as_float`, which names the column,
-    row and value of a cell that is not a number.
+    An astropy Table becomes a DataFrame (its column names become
+    ``feature_names_in_``); a cell that cannot be a number is named by
+    column, row (and index label, for a DataFrame with a non-default index)
+    and value; then :func:`sklearn.utils.validation.validate_data` checks
+    shapes, feature names and ``y``; last, a NaN or infinite value that
+    ``ensure_all_finite`` forbids is named by column and row.
 
     Parameters
     ----------
     estimator : estimator instance
-        The estimator being fitted or used.
-    X : array-like, pandas DataFrame or astropy Table of shape (n_samples, n_features)
+        The estimator being fitted or used (its class name starts messages).
+    X : array-like, pandas DataFrame or astropy Table
         The input.
+    y : array-like or "no_validation", default="no_validation"
+        The target, validated with ``X`` when given.
     reset : bool
         Whether to set ``n_features_in_`` and ``feature_names_in_`` (in fit).
+    dtype : str, type, list of type or None, default="float64"
+        As in :func:`sklearn.utils.check_array`; ``None`` keeps the dtype
+        (a catalogue's text columns) and leaves the cells to
+        :func:`as_float`.
+    ensure_all_finite : bool or "allow-nan", default=True
+        Whether NaN and infinite values are refused (``"allow-nan"``: only
+        infinite ones).
+    check_features : bool, default=True
+        Whether ``X`` is checked against the fitted ``n_features_in_`` and
+        ``feature_names_in_`` (scikit-learn's ``validate_data``). ``False``
+        for an input that is not the fitted input, such as the output of
+        ``transform`` handed to ``inverse_transform``; ``y`` is then not
+        accepted.
+    **check_params : dict
+        Passed on to ``validate_data`` (``allow_nd``, ``accept_sparse``,
+        ``ensure_min_samples``, ``y_numeric``, ``multi_output``, ...).
 
     Returns
     -------
-    X : ndarray of shape (n_samples, n_features)
-        The validated array (numeric, or object for mixed columns).
+    X : ndarray or sparse matrix
+        The validated input; ``(X, y)`` when ``y`` is given.
+
+    Raises
+    ------
+    ValueError
+        For a non-numeric string cell or a refused NaN or infinite value,
+        naming the column, row and value; and whatever ``validate_data``
+        raises (wrong shape, wrong number of features, ...).
+    TypeError
+        For a cell that is an object, not a number (a dict, a list).
 
     Examples
     --------
     >>> import pandas as pd
     >>> from sklearn.preprocessing import FunctionTransformer
-    >>> from skastro.utils._validation import as_float, validate_table
+    >>> from skastro.utils._validation import validate_input
     >>> est = FunctionTransformer()
-    >>> frame = pd.DataFrame({"u": [19.0, 18.5], "class": ["QSO", "STAR"]})
-    >>> X = validate_table(est, frame, reset=True)
-    >>> est.feature_names_in_
-    array(['u', 'class'], dtype=object)
-    >>> as_float(est, X, [0])
-    array([[19. ],
-           [18.5]])
-    >>> as_float(est, X, [1])
+    >>> frame = pd.DataFrame({"u": [19.0, 18.5], "g": [18.1, "bright"]})
+    >>> validate_input(est, frame, reset=True)
     Traceback (most recent call last):
     ...
-    ValueError: FunctionTransformer got non-numeric value 'QSO' in column 'class' ...
+    ValueError: FunctionTransformer got non-numeric value 'bright' in column 'g' \
+at row 1; expected numbers.
+    >>> validate_input(est, frame.assign(g=[18.1, float("nan")]), reset=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: FunctionTransformer got NaN in column 'g' at row 1; expected \
+finite numbers.
     """
-    return validate_data(
-        estimator, table_to_frame(X), reset=reset, dtype=None, ensure_all_finite=False
+    X = table_to_frame(X)
+    if check_features:
+        check = validate_data
+    elif isinstance(y, str) and y == "no_validation":
+        check = _check_array_only
+    else:
+        raise TypeError("validate_input: check_features=False takes no y.")
+    if dtype is None or sparse.issparse(X):
+        return check(
+            estimator,
+            X,
+            y,
+            reset=reset,
+            dtype=dtype,
+            ensure_all_finite=ensure_all_finite,
+            **check_params,
+        )
+    owner = type(estimator).__name__
+    index = X.index if isinstance(X, pd.DataFrame) else None
+    names = (
+        [str(c) for c in X.columns]
+        if isinstance(X, pd.DataFrame)
+        else getattr(estimator, "feature_names_in_", None)
+        if check_features
+        else None
     )
+    _check_numeric_cells(owner, X, index)
+    out = check(
+        estimator,
+        X,
+        y,
+        reset=reset,
+        dtype=dtype,
+        ensure_all_finite=False,
+        **check_params,
+    )
+    Xv = out[0] if isinstance(out, tuple) else out
+    if ensure_all_finite and not sparse.issparse(Xv):
+        _check_finite_cells(owner, Xv, names, index, ensure_all_finite)
+    return out
+
+
+def _check_array_only(estimator, X, y, *, reset, **check_params):
+    """``validate_data`` without the fitted-feature checks (see check_features)."""
+    return check_array(X, **check_params)
+
+
+def _row_label(row: int, index) -> str:
+    """``row 3``, with the index label when a DataFrame has a non-default one."""
+    if index is None or isinstance(index, pd.RangeIndex):
+        return f"row {row}"
+    return f"row {row} (index {index[row]!r})"
+
+
+def _raise_bad_cell(owner, value, label, row, index, cell_exc):
+    where = (
+        f"{owner} got non-numeric value {value!r} in column {label!r} at "
+        f"{_row_label(row, index)}; expected numbers"
+    )
+    if isinstance(cell_exc, TypeError):
+        raise TypeError(f"{where} ({cell_exc}).")
+    raise ValueError(f"{where}.")
+
+
+def _check_numeric_cells(owner: str, X, index) -> None:
+    """Name the first cell of a DataFrame or object array that is no number."""
+    if isinstance(X, pd.DataFrame):
+        labels = [str(c) for c in X.columns]
+        columns = [
+            (j, X.iloc[:, j])
+            for j in range(X.shape[1])
+            if not pd.api.types.is_numeric_dtype(X.dtypes.iloc[j])
+        ]
+        for j, column in columns:
+            coerced = pd.to_numeric(column, errors="coerce")
+            bad = np.flatnonzero(coerced.isna().to_numpy() & column.notna().to_numpy())
+            values = column.to_numpy(dtype=object)
+            for row in bad:
+                try:
+                    float(values[row])
+                except (TypeError, ValueError) as exc:
+                    _raise_bad_cell(owner, values[row], labels[j], row, index, exc)
+        return
+    if isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 2:
+        labels = column_labels(None, X.shape[1])
+        for j in range(X.shape[1]):
+            for row, value in enumerate(X[:, j]):
+                try:
+                    float(value)
+                except (TypeError, ValueError) as exc:
+                    _raise_bad_cell(owner, value, labels[j], row, None, exc)
+
+
+def _check_finite_cells(owner, X, names, index, ensure_all_finite) -> None:
+    """Name the first NaN (unless allowed) or infinite value of ``X``."""
+    if X.dtype.kind not in "fc":
+        return
+    bad = np.isinf(X) if ensure_all_finite == "allow-nan" else ~np.isfinite(X)
+    if not bad.any():
+        return
+    flat = bad.reshape(len(X), -1)
+    row, j = np.argwhere(flat)[0]
+    value = X.reshape(len(X), -1)[row, j]
+    if X.ndim == 2:
+        where = f"column {column_labels(names, X.shape[1])[j]!r}"
+    else:
+        where = f"feature {np.unravel_index(j, X.shape[1:])}"
+    what = "NaN" if np.isnan(value) else f"an infinite value ({value})"
+    expected = (
+        "finite numbers (NaN marks a missing value)"
+        if ensure_all_finite == "allow-nan"
+        else "finite numbers"
+    )
+    raise ValueError(
+        f"{owner} got {what} in {where} at {_row_label(int(row), index)}; "
+        f"expected {expected}."
+    )
+
+
+def check_priors(priors, classes, *, owner: str) -> np.ndarray:
+    """Check class priors: one per class, non-negative, finite, summing to 1.
+
+    A zero prior is allowed (scikit-learn's ``GaussianNB`` rule): that class
+    is never predicted.
+
+    Parameters
+    ----------
+    priors : array-like of shape (n_classes,)
+        The priors given by the user.
+    classes : ndarray of shape (n_classes,)
+        The fitted ``classes_``, which label the messages.
+    owner : str
+        The estimator's name, for the messages.
+
+    Returns
+    -------
+    priors : ndarray of shape (n_classes,)
+        The priors as floats.
+
+    Raises
+    ------
+    ValueError
+        Naming the shape, the index, class and value of a bad prior, or the
+        sum.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skastro.utils._validation import check_priors
+    >>> check_priors([0.25, 0.75], np.array(["QSO", "STAR"]), owner="Demo")
+    array([0.25, 0.75])
+    >>> check_priors([1.5, -0.5], np.array(["QSO", "STAR"]), owner="Demo")
+    Traceback (most recent call last):
+    ...
+    ValueError: Demo: priors[1] = -0.5 (class 'STAR'); expected non-negative \
+finite values.
+    """
+    classes = np.asarray(classes)
+    n_classes = len(classes)
+    try:
+        out = np.asarray(priors, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{owner}: priors={priors!r} are not numbers; expected one "
+            f"non-negative number per class of {classes.tolist()!r}."
+        ) from exc
+    if out.shape != (n_classes,):
+        raise ValueError(
+            f"{owner}: priors has shape {out.shape}; expected ({n_classes},), one "
+            f"per class of {classes.tolist()!r}."
+        )
+    bad = np.flatnonzero(~np.isfinite(out) | (out < 0))
+    if bad.size:
+        k = int(bad[0])
+        raise ValueError(
+            f"{owner}: priors[{k}] = {out[k].item()!r} (class "
+            f"{classes[k].item()!r}); expected non-negative finite values."
+        )
+    if not np.isclose(out.sum(), 1.0):
+        raise ValueError(
+            f"{owner}: priors sum to {out.sum().item()!r}; expected them to sum to 1."
+        )
+    return out
+
+
+def check_n_classes(classes, *, owner: str | None = None, minimum: int = 2) -> None:
+    """Raise if ``classes`` holds fewer than ``minimum`` classes.
+
+    ``owner``, the estimator's name, starts the message when given.
+
+    Examples
+    --------
+    >>> from skastro.utils._validation import check_n_classes
+    >>> check_n_classes(["STAR"])
+    Traceback (most recent call last):
+    ...
+    ValueError: y holds one class only, ['STAR']; a classifier needs at least \
+two classes.
+    """
+    classes = list(np.asarray(classes).tolist())
+    if len(classes) >= minimum:
+        return
+    start = "" if owner is None else f"{owner}: "
+    if len(classes) == 1 and minimum == 2:
+        raise ValueError(
+            f"{start}y holds one class only, {classes!r}; a classifier needs at "
+            "least two classes."
+        )
+    raise ValueError(
+        f"{start}y holds {len(classes)} class(es), {classes!r}; expected at least "
+        f"{minimum}."
+    )
+
+
+def check_layer_sizes(
+    sizes, *, param: str, owner: str, empty: str | None = None
+) -> tuple[int, ...]:
+    """Check a sequence of layer sizes (units or filters): positive integers.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        The layer sizes given by the user.
+    param : str
+        The parameter's name, for the message.
+    owner : str
+        The estimator's name, for the message.
+    empty : str or None, default=None
+        What an empty sequence lacks (e.g. ``"the size of the latent code"``);
+        ``None`` allows an empty sequence.
+
+    Returns
+    -------
+    sizes : tuple of int
+
+    Examples
+    --------
+    >>> from skastro.utils._validation import check_layer_sizes
+    >>> check_layer_sizes((8, 0), param="hidden_layer_sizes", owner="Demo")
+    Traceback (most recent call last):
+    ...
+    ValueError: hidden_layer_sizes=(8, 0) of Demo has the entry 0; expected \
+positive integers.
+    """
+    for units in sizes:
+        if not isinstance(units, numbers.Integral) or isinstance(units, bool):
+            bad = True
+        else:
+            bad = units < 1
+        if bad:
+            raise ValueError(
+                f"{param}={sizes!r} of {owner} has the entry {units!r}; expected "
+                "positive integers."
+            )
+    if empty is not None and len(sizes) < 1:
+        raise ValueError(f"{param}=() of {owner} is empty; expected at least {empty}.")
+    return tuple(int(units) for units in sizes)
 
 
 def as_float(estimator, X, positions: Sequence[int], *, allow_inf: bool = False):
@@ -156,7 +387,7 @@ def as_float(estimator, X, positions: Sequence[int], *, allow_inf: bool = False)
     estimator : estimator instance
         The estimator (its ``feature_names_in_``, if any, label the columns).
     X : ndarray of shape (n_samples, n_features)
-        Output of :func:`validate_table`.
+        Output of :func:`validate_input` with ``dtype=None``.
     positions : sequence of int
         The columns wanted.
     allow_inf : bool, default=False
@@ -214,106 +445,6 @@ not 'dict').
             out, range(len(positions)), [labels[j] for j in positions], owner=owner
         )
     return out
-
-
-def column_labels(feature_names_in, n_features: int) -> list[str]:
-    """Label of each input column: its name, or ``x{i}`` for an unnamed array.
-
-    Examples
-    --------
-    >>> from skastro.utils._validation import column_labels
-    >>> column_labels(None, 3)
-    ['x0', 'x1', 'x2']
-    """
-    if feature_names_in is not None:
-        return [str(name) for name in feature_names_in]
-    return [f"x{i}" for i in range(n_features)]
-
-
-def resolve_columns(
-    columns: Sequence[str | int],
-    feature_names_in,
-    n_features: int,
-    *,
-    param: str,
-    owner: str,
-) -> list[int]:
-    """Map column names or indices to integer positions in ``X``.
-
-    Parameters
-    ----------
-    columns : sequence of str or int
-        Column names (looked up in ``feature_names_in``) or integer indices
-        (negative ones count from the end, as in numpy).
-    feature_names_in : ndarray of str or None
-        The names of the columns of ``X`` (``None`` for an unnamed array).
-    n_features : int
-        The number of columns of ``X``.
-    param : str
-        The name of the parameter the columns come from, for the message.
-    owner : str
-        The name of the estimator, for the message.
-
-    Returns
-    -------
-    positions : list of int
-        One non-negative index per entry of ``columns``.
-
-    Raises
-    ------
-    ValueError
-        If a name is missing from ``X`` (or ``X`` has no names), or an index
-        is out of range; the message names the column and what exists.
-    TypeError
-        If an entry is neither a string nor an integer.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skastro.utils._validation import resolve_columns
-    >>> names = np.array(["ra", "dec", "u", "g"], dtype=object)
-    >>> resolve_columns(["u", -1], names, 4, param="bands", owner="Demo")
-    [2, 3]
-    >>> resolve_columns(["r"], names, 4, param="bands", owner="Demo")
-    Traceback (most recent call last):
-    ...
-    ValueError: Demo: column 'r' given in bands is not a column of X; \
-expected one of ['ra', 'dec', 'u', 'g'] or an integer index in [0, 4).
-    """
-    names = None if feature_names_in is None else [str(n) for n in feature_names_in]
-    positions = []
-    for column in columns:
-        if isinstance(column, str):
-            if names is None:
-                raise ValueError(
-                    f"{owner}: column {column!r} given in {param} is a name, "
-                    "but X has no column names (a numpy array); pass a pandas "
-                    "DataFrame or an astropy Table, or give integer indices in "
-                    f"[0, {n_features})."
-                )
-            if column not in names:
-                raise ValueError(
-                    f"{owner}: column {column!r} given in {param} is not a "
-                    f"column of X; expected one of {names} or an integer index "
-                    f"in [0, {n_features})."
-                )
-            positions.append(names.index(column))
-        elif isinstance(column, numbers.Integral) and not isinstance(column, bool):
-            index = int(column)
-            if not -n_features <= index < n_features:
-                raise ValueError(
-                    f"{owner}: column index {index} given in {param} is out of "
-                    f"range for X with {n_features} column(s); expected an "
-                    f"integer in [{-n_features}, {n_features})."
-                )
-            positions.append(index % n_features)
-        else:
-            raise TypeError(
-                f"{owner}: column {column!r} given in {param} is a "
-                f"{type(column).__name__}; expected a column name (str) or an "
-                "integer index."
-            )
-    return positions
 
 
 def check_no_inf(

@@ -18,7 +18,7 @@ from sklearn.model_selection import (
     train_test_split,
 )
 from sklearn.neighbors import KNeighborsClassifier
-from sklearn.pipeline import Pipeline, make_pipeline, make_union
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
@@ -196,7 +196,7 @@ def test_uniform_priors_shift_every_node_by_bayes_rule():
     "priors, match",
     [
         ([0.5, 0.5], r"priors has shape \(2,\); expected \(3,\)"),
-        ([0.5, 0.0, 0.5], r"priors\[1\] = 0.0 \(class 'QSO'\)"),
+        ([0.6, -0.1, 0.5], r"priors\[1\] = -0.1 \(class 'QSO'\)"),
         ([0.5, 0.2, 0.5], "priors sum to 1.2"),
     ],
 )
@@ -204,6 +204,51 @@ def test_bad_priors(priors, match):
     X, y = _three_blobs()
     with pytest.raises(ValueError, match=match):
         HierarchicalClassifier(TAXONOMY, LogisticRegression(), priors=priors).fit(X, y)
+
+
+def test_zero_prior_gives_probability_zero():
+    X, y = _three_blobs()  # STAR 60, GALAXY 60, QSO 20
+    X_test, _ = _three_blobs(seed=5)
+    clf = HierarchicalClassifier(
+        TAXONOMY, LogisticRegression(), priors=[0.5, 0.0, 0.5]
+    ).fit(X, y)
+    proba = clf.predict_proba(X_test)
+    # QSO (prior 0) gets 0; STAR takes all of the point node; the root's
+    # children (point, extended), trained on 80 / 60 samples, get the prior
+    # shares 1/2, 1/2 by Bayes' rule
+    point = np.isin(y, ["STAR", "QSO"])
+    root = LogisticRegression().fit(X, point).predict_proba(X_test)
+    root = root[:, [1, 0]] * np.array([1 / 2, 1 / 2]) / np.array([80, 60])
+    root /= root.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(
+        proba, np.column_stack([root[:, 1], 0 * root[:, 0], root[:, 0]])
+    )
+    assert "QSO" not in clf.predict(X_test)
+
+
+def test_node_whose_leaves_all_have_prior_zero():
+    # the point node's leaves (STAR, QSO) have prior 0: its shares are 0 / 0,
+    # which must not be divided; its probability is 0, GALAXY takes all
+    X, y = _three_blobs()
+    clf = HierarchicalClassifier(TAXONOMY, LogisticRegression(), priors=[1, 0, 0])
+    with np.errstate(divide="raise", invalid="raise"):
+        proba = clf.fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(proba, np.tile([1.0, 0.0, 0.0], (len(y), 1)))
+
+
+def test_estimator_sure_of_a_zero_prior_child():
+    # a fully grown tree gives the QSO training rows P(QSO | point) = 1; with
+    # QSO's prior 0, Bayes' rule leaves nothing to renormalise there, and the
+    # point node falls back on its children's prior shares (STAR 1, QSO 0)
+    X, y = _three_blobs()
+    clf = HierarchicalClassifier(
+        TAXONOMY, DecisionTreeClassifier(random_state=0), priors=[0.5, 0.0, 0.5]
+    ).fit(X, y)
+    with np.errstate(divide="raise", invalid="raise"):
+        proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert np.all(proba[:, 1] == 0)
+    assert np.all(clf.predict(X[y == "QSO"]) == "STAR")
 
 
 # --------------------------------------------------------------------------
@@ -381,6 +426,35 @@ def test_dataframe_and_pickle():
     np.testing.assert_array_equal(again.predict_proba(frame), clf.predict_proba(frame))
 
 
+def test_astropy_table_and_bad_cell():
+    from astropy.table import Table
+
+    X, y = _three_blobs()
+    frame = pd.DataFrame(X, columns=["u_g", "g_r"])
+    clf = HierarchicalClassifier(TAXONOMY, LogisticRegression())
+    clf.fit(Table.from_pandas(frame), y)
+    assert clf.feature_names_in_.tolist() == ["u_g", "g_r"]
+    np.testing.assert_array_equal(
+        clf.predict_proba(Table.from_pandas(frame)), clf.predict_proba(frame)
+    )
+    # a bad cell is named by column and row
+    bad = frame.astype(object)
+    bad.iloc[3, 1] = "faint"
+    with pytest.raises(ValueError, match="'faint' in column 'g_r' at row 3"):
+        clf.fit(bad, y)
+
+
+def test_nan_passes_when_the_node_estimator_takes_it():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    X, y = _three_blobs()
+    X[5, 0] = np.nan
+    clf = HierarchicalClassifier(TAXONOMY, HistGradientBoostingClassifier(max_iter=5))
+    assert clf.fit(X, y).predict_proba(X).shape == (len(y), 3)
+    with pytest.raises(ValueError, match="NaN in column 'x0' at row 5"):
+        HierarchicalClassifier(TAXONOMY, LogisticRegression()).fit(X, y)
+
+
 # --------------------------------------------------------------------------
 # composition with sklearn and imblearn
 # --------------------------------------------------------------------------
@@ -469,366 +543,3 @@ def test_calibrated_classifier():
     assert log_loss(y_te, proba, labels=raw.classes_) < log_loss(
         y_te, raw.predict_proba(X_te), labels=raw.classes_
     )
-
-
-# --------------------------------------------------------------------------
-# real data
-# --------------------------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_ztf_realbogus_roc_auc(require_data):
-    from sklearn.ensemble import (
-        HistGradientBoostingClassifier,
-        RandomForestClassifier,
-        VotingClassifier,
-    )
-    from sklearn.model_selection import cross_val_score
-    from sklearn.neural_network import MLPClassifier
-    from sklearn.preprocessing import FunctionTransformer, QuantileTransformer
-    from threadpoolctl import threadpool_limits
-
-    from skastro.datasets import fetch_ztf_realbogus
-
-    bunch = fetch_ztf_realbogus(data_home=require_data("snad_ztf_realbogus"))
-    X, y, names = bunch.data, bunch.target, list(bunch.feature_names)
-    # seven statistics are given both on magnitudes and on fluxes; how much
-    # they differ measures how far the variation is from small (a real
-    # transient's brightening is not symmetric in magnitude and flux)
-    stats = ["anderson_darling_normal", "cusum", "eta_e", "kurtosis", "chi2"]
-    stats += ["skew", "stetson_K"]
-    magn = [names.index(f"{s}_magn_r") for s in stats]
-    flux = [names.index(f"{s}_flux_r") for s in stats]
-
-    def magn_minus_flux(X):
-        X = np.asarray(X, dtype=float)
-        return np.column_stack([X, X[:, magn] - X[:, flux]])
-
-    cv = StratifiedKFold(5, shuffle=True, random_state=0)
-    # larger trees (63 leaves) on a random 30 % of the features per split,
-    # three of them, soft-voted with five networks on quantile-normalised
-    # features (weight 0.6 to the trees, 0.4 to the networks; the networks'
-    # shape and weight chosen on CV seeds 1 and 2); HierarchicalClassifier's
-    # random_state seeds every member differently
-    trees = [
-        (
-            f"hgb{k}",
-            HistGradientBoostingClassifier(
-                learning_rate=0.05,
-                max_iter=300,
-                max_leaf_nodes=63,
-                min_samples_leaf=20,
-                max_features=0.3,
-            ),
-        )
-        for k in range(3)
-    ]
-    networks = [
-        (
-            f"mlp{k}",
-            make_pipeline(
-                QuantileTransformer(output_distribution="normal", n_quantiles=500),
-                MLPClassifier(
-                    (256, 128, 64),
-                    alpha=3e-2,
-                    max_iter=300,
-                    early_stopping=True,
-                    n_iter_no_change=20,
-                ),
-            ),
-        )
-        for k in range(5)
-    ]
-    vote = VotingClassifier(
-        trees + networks, voting="soft", weights=[0.6 / 3] * 3 + [0.4 / 5] * 5
-    )
-    model = make_pipeline(
-        FunctionTransformer(magn_minus_flux),
-        HierarchicalClassifier(estimator=vote, random_state=0),
-    )
-    # one BLAS/OpenMP thread per fold: on a busy machine more only spin
-    with threadpool_limits(1):
-        auc = cross_val_score(model, X, y, cv=cv, scoring="roc_auc", n_jobs=2).mean()
-    forest = RandomForestClassifier(200, random_state=0, n_jobs=2)
-    auc_rf = cross_val_score(forest, X, y, cv=cv, scoring="roc_auc").mean()
-    print(
-        f"\nZTF real/bogus, 5-fold ROC AUC: HierarchicalClassifier(soft vote "
-        f"of 3 HistGradientBoosting and 5 MLP, magnitude-minus-flux statistics) "
-        f"{auc:.4f}, plain RandomForest(200) {auc_rf:.4f}"
-    )
-    # the issue asks 0.95; measured 0.9514 (0.9537 and 0.9523 with CV seeds
-    # 1 and 2, on which the configuration was chosen; the trees alone
-    # 0.9496, without the seven differences 0.9481; published RF:
-    # 0.93-0.95), and the margin over RF (0.940)
-    assert auc >= 0.95
-    assert auc > auc_rf + 0.005
-
-
-def _cv_predict(estimator, X, y, cv):
-    """Out-of-fold predictions with the original labels (no re-encoding)."""
-    pred = np.empty(len(y), dtype=object)
-    for train, test in cv.split(X, y):
-        pred[test] = estimator.fit(X.iloc[train], y[train]).predict(X.iloc[test])
-    return pred.astype(y.dtype)
-
-
-@pytest.mark.slow
-def test_sdss_qso_recall_and_macro_f1(require_data):
-    from sklearn.compose import ColumnTransformer
-    from sklearn.ensemble import (
-        HistGradientBoostingClassifier,
-        RandomForestClassifier,
-        VotingClassifier,
-    )
-    from sklearn.metrics import f1_score
-    from sklearn.neural_network import MLPClassifier
-    from threadpoolctl import threadpool_limits
-
-    from skastro.datasets import fetch_sdss_colors
-    from skastro.preprocessing import PhotometricColors
-
-    mags, y = fetch_sdss_colors(
-        data_home=require_data("sdss_dr14_skyserver_10k"),
-        as_frame=True,
-        return_X_y=True,
-    )
-    y = y.to_numpy().astype(str)
-
-    def colours_and_r(clf):
-        features = ColumnTransformer(
-            [
-                ("colours", PhotometricColors(), ["u", "g", "r", "i", "z"]),
-                ("r", "passthrough", ["r"]),
-            ]
-        )
-        return make_pipeline(features, clf)
-
-    # smooth models of the colour space (three networks, averaged to cut
-    # their seed-to-seed scatter) with a boosted-tree one of small trees,
-    # soft-voted. One number sets the priors: QSOs get q = 0.22 of the mass
-    # (the sample has 8.5 %), galaxies and stars share the rest in their
-    # sample ratio. q and the boosted trees' settings were chosen on CV
-    # seeds 1 and 2 (the worst margin over both to the goals, q on a grid of
-    # 0.16-0.34), then read once on seed 0
-    members = [
-        (
-            f"mlp{k}",
-            make_pipeline(
-                StandardScaler(),
-                MLPClassifier(
-                    (64, 64),
-                    batch_size=1000,
-                    learning_rate_init=0.01,
-                    max_iter=500,
-                    random_state=k,
-                ),
-            ),
-        )
-        for k in range(3)
-    ]
-    members.append(
-        (
-            "hgb",
-            HistGradientBoostingClassifier(
-                learning_rate=0.05, max_iter=400, max_leaf_nodes=15, random_state=0
-            ),
-        )
-    )
-    q = 0.22
-    n_galaxy, n_star = np.sum(y == "GALAXY"), np.sum(y == "STAR")
-    priors = [  # GALAXY, QSO, STAR
-        (1 - q) * n_galaxy / (n_galaxy + n_star),
-        q,
-        (1 - q) * n_star / (n_galaxy + n_star),
-    ]
-    skastro = HierarchicalClassifier(
-        estimator=VotingClassifier(members, voting="soft", n_jobs=2), priors=priors
-    )
-    models = {
-        "skastro": skastro,
-        "RandomForest": RandomForestClassifier(200, random_state=0, n_jobs=2),
-        "BalancedRandomForest": _small_forest(random_state=0, n_jobs=2).set_params(
-            n_estimators=200
-        ),
-    }
-    cv = StratifiedKFold(5, shuffle=True, random_state=0)
-    scores = {}
-    for name, clf in models.items():
-        # 64-wide networks gain nothing from threaded BLAS, which only
-        # spins on a busy machine
-        with threadpool_limits(1):
-            pred = _cv_predict(colours_and_r(clf), mags, y, cv)
-        scores[name] = (
-            f1_score(y, pred, average="macro"),
-            recall_score(y, pred, labels=["QSO"], average=None)[0],
-        )
-        print(
-            f"\nSDSS colours + r, {name}: macro-F1 {scores[name][0]:.4f}, "
-            f"QSO recall {scores[name][1]:.4f}",
-            end="",
-        )
-    f1, recall = scores["skastro"]
-    # the issue asks QSO recall >= 0.95 with macro-F1 >= 0.955, beating both
-    # forests on both numbers; measured: macro-F1 0.9570 with recall 0.959
-    # (plain forest: 0.954 / 0.920, balanced: 0.944 / 0.949); with CV seeds
-    # 1 and 2, on which it was chosen, 0.9586 / 0.952 and 0.9577 / 0.952.
-    # Other seeds of the three networks move macro-F1 by up to 0.007
-    assert recall >= 0.95
-    assert f1 >= 0.955
-    assert f1 > scores["RandomForest"][0]
-    assert recall > scores["RandomForest"][1]
-    assert f1 > scores["BalancedRandomForest"][0]
-    assert recall > scores["BalancedRandomForest"][1]
-
-
-# Richards et al. (2011, 2012) group the ASAS classes into pulsating,
-# multi-star (eclipsing) and eruptive variables; rotating and other
-# classes go with the eruptive ones here.
-ASAS_TAXONOMY = {
-    "pulsating": [
-        "Beta_Cephei",
-        "Classical_Cepheid",
-        "Delta_Scuti",
-        "LSP",
-        "Mira",
-        "MultiMode_Cepheid",
-        "PopII_Cepheid",
-        "Pulsating_Be",
-        "RR_Lyrae_DM",
-        "RR_Lyrae_FM",
-        "RR_Lyrae_FO",
-        "RSG",
-        "RV_Tauri",
-        "SARG_A",
-        "SARG_B",
-        "SX_Phe",
-        "Semireg_PV",
-    ],
-    "eclipsing": ["Beta_Lyrae", "Beta_Persei", "Ellipsoidal", "W_Ursae_Maj"],
-    "eruptive_other": [
-        "ChemPeculiar",
-        "ClassT_Tauri",
-        "Herbig_AEBE",
-        "RCB",
-        "RS_CVn",
-        "S_Doradus",
-        "Weakline_T_Tauri",
-    ],
-}
-
-
-@pytest.mark.slow
-# the smallest nodes have fewer than 200 training stars: sklearn then uses
-# one quantile per star, as wanted
-@pytest.mark.filterwarnings("ignore:n_quantiles .* is greater than:UserWarning")
-def test_asas_variable_stars(require_data):
-    from sklearn.ensemble import RandomForestClassifier, VotingClassifier
-    from sklearn.metrics import accuracy_score, balanced_accuracy_score
-    from sklearn.preprocessing import QuantileTransformer
-    from sklearn.svm import SVC
-
-    from skastro.datasets import fetch_asas_lightcurves
-    from skastro.lightcurve import LightCurveFeatures
-
-    bunch = fetch_asas_lightcurves(data_home=require_data("asas_training"))
-    labels = bunch.target_names[bunch.target]
-    assert set(labels) <= {c for leaves in ASAS_TAXONOMY.values() for c in leaves}
-    # 5-fold stratified CV needs 5 stars per class: 6 classes have fewer
-    # (13 stars of 810: ClassT_Tauri, MultiMode_Cepheid 4, RR_Lyrae_DM 2,
-    # Ellipsoidal, SX_Phe, S_Doradus 1)
-    names, counts = np.unique(labels, return_counts=True)
-    keep = np.isin(labels, names[counts >= 5])
-    assert (~keep).sum() == 13
-    curves = [c for c, k in zip(bunch.data, keep) if k]
-    y = labels[keep]
-    taxonomy = {
-        group: [c for c in leaves if c in set(y)]
-        for group, leaves in ASAS_TAXONOMY.items()
-    }
-    # features are per star (fit learns nothing from the other stars), so
-    # they are computed once, outside the cross-validation. Besides the
-    # default features, the shape of the power spectrum: the power of the
-    # strongest peak in each decade of period (0.1-1 d up to > 1000 d) and
-    # its signal-to-noise, (peak - mean) / std of the power over the decade's
-    # frequency grid. A Cepheid or a Mira reaches a high power in its own
-    # decade (and, through the daily aliases, in the short ones); semiregular
-    # giants and red supergiants stay lower in their own decades, the
-    # supergiants with more power beyond 1000 d. One LightCurveFeatures per
-    # decade, its period grid limited to the decade
-    decades = [(0.1, 1.0), (1.0, 10.0), (10.0, 100.0), (100.0, 1000.0), (1000.0, None)]
-    spectrum = [
-        LightCurveFeatures(
-            features=["period_0_power", "period_0_snr"], min_period=lo, max_period=hi
-        )
-        for lo, hi in decades
-    ]
-    X = make_union(LightCurveFeatures(), *spectrum).fit_transform(curves)
-    assert X.shape == (len(y), 61 + 2 * len(decades))
-    X = np.where(np.isfinite(X), X, -999.0)
-    # per node, the forest soft-voted with an RBF support-vector machine on
-    # quantile-normalised features (weights 0.75 / 0.25, C and the weights
-    # chosen on CV seeds 1 and 2). scikit-learn 1.9 deprecates
-    # SVC(probability=True) for removal in 1.11; its suggested replacement,
-    # CalibratedClassifierCV(SVC(), ensemble=False), gave 0.787 / 0.806 on
-    # seeds 1 / 2 without the decade features and 640.0 stars against 645.75
-    # with them (seeds 1-4, 8 runs), so the chosen form stays until then
-    clf = HierarchicalClassifier(
-        taxonomy,
-        VotingClassifier(
-            [
-                (
-                    "forest",
-                    RandomForestClassifier(
-                        500, max_features=0.3, criterion="entropy", n_jobs=2
-                    ),
-                ),
-                (
-                    "svc",
-                    make_pipeline(
-                        QuantileTransformer(
-                            output_distribution="normal", n_quantiles=200
-                        ),
-                        SVC(C=10, probability=True),
-                    ),
-                ),
-            ],
-            voting="soft",
-            weights=[0.75, 0.25],
-        ),
-        random_state=0,
-    )
-    cv = StratifiedKFold(5, shuffle=True, random_state=0)
-    pred = np.empty(len(y), dtype=object)
-    for train, test in cv.split(X, y):
-        pred[test] = clf.fit(X[train], y[train]).predict(X[test])
-    group_of = {c: g for g, leaves in taxonomy.items() for c in leaves}
-    groups = np.array([group_of[c] for c in y])
-    pred_groups = np.array([group_of[c] for c in pred])
-    scores = {
-        "class accuracy": accuracy_score(y, pred),
-        "class balanced accuracy": balanced_accuracy_score(y, pred),
-        "group accuracy": accuracy_score(groups, pred_groups),
-        "group balanced accuracy": balanced_accuracy_score(groups, pred_groups),
-    }
-    print(
-        f"\nASAS, {len(taxonomy)} groups / {len(set(y))} classes, 5-fold: "
-        + ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
-    )
-    # the issue asks 0.80; measured 0.812 (647 of 797 stars), balanced 0.688,
-    # groups 0.945 / 0.892. The decade features were chosen on CV seeds 1-4
-    # with random_state 0 and 1 (8 runs), then read once on seed 0: 645.75
-    # stars right on average (0.810) against 637.4 (0.800) without them, as
-    # many or more in each of the 8 runs. Tried on the same runs, not kept:
-    # the decade powers without their signal-to-noise (640.1), with the
-    # decade's best period as well (644.6); Richards et al. (2012)'s
-    # point-to-point and double-period scatter features (638.6); dropping the
-    # six sampling features n_obs ... time_std (629.8). Earlier sessions, with
-    # the default features alone: prewhitened and de-aliased second periods,
-    # periodogram peaks masked near whole cycles per day, structure
-    # functions, Fourier phases as cosine and sine, nested taxonomies,
-    # ExtraTrees, gradient boosting and networks in the vote stayed at or
-    # below 0.80. Richards et al. 2012: sub-20% error with colours as well
-    assert scores["group accuracy"] >= 0.92
-    assert scores["group balanced accuracy"] >= 0.85
-    assert scores["class accuracy"] >= 0.80
-    assert scores["class balanced accuracy"] >= 0.65

@@ -146,6 +146,10 @@ def test_nan_in_regular_array_is_a_missing_epoch_without_warning():
         (np.array([[0, 1, 0.1, 7], [1, 2, 0.1, 1]]), "light curve 1 has unknown "
          "band 7"),
         (np.zeros((4, 5)), r"light curve 1 has shape \(4, 5\)"),
+        ({"time": [0.0, 1.0], "mag": ["a", "b"]}, "light curve 1 has a non-numeric "
+         "magnitude column .*'a'.*; expected numbers"),
+        ({"time": [0.0, 1.0], "mag": [1.0, 2.0], "err": ["x", 0.1]}, "light curve 1 "
+         "has a non-numeric error column .*'x'.*; expected numbers"),
     ],
 )  # fmt: skip
 def test_bad_object_raises_naming_it(bad, match):
@@ -166,6 +170,42 @@ def test_bad_object_warns_and_keeps_the_batch():
     assert X[1].tolist() == [-1, -1]
     np.testing.assert_array_equal(X[0], X[2])
     assert X[0, 0] == pytest.approx(2.0)
+
+
+def test_malformed_object_is_rejected_under_warn_with_its_reason():
+    # a malformed object (here an error column of strings) is one rejected
+    # light curve under errors="warn": the batch keeps its other rows and the
+    # warning gives the object's position and the reason
+    good = {"time": [0.0, 1.0, 2.0], "mag": [1.0, 2.0, 3.0], "err": [0.1] * 3}
+    bad = {**good, "err": ["x", "y", "z"]}
+    lcf = LightCurveFeatures(features=["mean"], errors="warn", fill_value=-1)
+    lcf.fit([good])
+    with pytest.warns(UserWarning, match=r"1: has a non-numeric error column"):
+        X = lcf.transform([good, bad, good])
+    assert X[:, 0].tolist() == [2.0, -1.0, 2.0]
+
+
+def test_bad_light_curve_carries_index_id_and_reason():
+    # the error is a ValueError whose attributes name the objects; it survives
+    # pickling (joblib workers send it back to the parent process)
+    import pickle
+
+    from skastro.lightcurve._objects import BadLightCurve
+
+    exc = BadLightCurve("has unknown band 'z'", [1, 4], ["b", "e"])
+    assert isinstance(exc, ValueError)
+    assert (exc.index, exc.id, exc.reason) == (1, "b", "has unknown band 'z'")
+    assert str(exc) == "light curve 1 (id 'b'), 4 (id 'e') has unknown band 'z'."
+    back = pickle.loads(pickle.dumps(exc))
+    assert (str(back), back.indices, back.ids) == (str(exc), (1, 4), ("b", "e"))
+    many = BadLightCurve("is bad", range(7))
+    assert str(many) == "light curve 0, 1, 2, 3, 4 (and 2 more) is bad."
+
+
+def test_long_table_non_numeric_column_is_named():
+    table = pd.DataFrame({"id": ["a", "b"], "t": [0.0, 1.0], "m": ["x", 2.0]})
+    with pytest.raises(ValueError, match=r"column 'm' \(given as mag=\) could not"):
+        from_long_table(table, id="id", time="t", mag="m")
 
 
 def test_unknown_band_names_the_object_id():

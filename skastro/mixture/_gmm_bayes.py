@@ -9,11 +9,15 @@ from sklearn.mixture import GaussianMixture
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
+
+from skastro.utils._docstrings import fill_doc
+from skastro.utils._validation import check_n_classes, check_priors, validate_input
 
 _MAX_SEED = np.iinfo(np.int32).max
 
 
+@fill_doc
 class GMMBayesClassifier(ClassifierMixin, BaseEstimator):
     """Generative classifier: a Gaussian mixture per class and Bayes' rule.
 
@@ -44,7 +48,8 @@ class GMMBayesClassifier(ClassifierMixin, BaseEstimator):
 default="empirical"
         Class priors :math:`\\pi_k`: the class frequencies in the training
         set, equal priors (the imbalance-aware choice), or given values
-        (non-negative, summing to one, in ``classes_`` order).
+        (non-negative, finite, summing to one, in ``classes_`` order); a
+        class of prior 0 gets probability 0.
     reg_covar : float, default=1e-6
         Non-negative regularisation added to the diagonal of the covariances.
     random_state : int, RandomState instance or None, default=None
@@ -61,16 +66,14 @@ default="empirical"
         The priors used by Bayes' rule.
     class_count_ : ndarray of shape (n_classes,)
         Number of training samples per class.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when X has string column names.
+    %(fitted_features)s
 
     See Also
     --------
     sklearn.mixture.GaussianMixture : The class-conditional density.
     sklearn.naive_bayes.GaussianNB : One diagonal Gaussian per class.
-    HierarchicalClassifier : One discriminative classifier per taxonomy node.
+    skastro.ensemble.HierarchicalClassifier : One discriminative classifier
+        per taxonomy node.
 
     References
     ----------
@@ -81,7 +84,7 @@ default="empirical"
     Examples
     --------
     >>> import numpy as np
-    >>> from skastro.ensemble import GMMBayesClassifier
+    >>> from skastro.mixture import GMMBayesClassifier
     >>> rng = np.random.RandomState(0)
     >>> X = np.r_[rng.normal(0, 1, (90, 2)), rng.normal(2.5, 1, (10, 2))]
     >>> y = np.r_[np.zeros(90, int), np.ones(10, int)]
@@ -142,54 +145,30 @@ default="empirical"
         return out
 
     def _class_prior(self):
-        n_classes = len(self.classes_)
         if isinstance(self.priors, str):
             if self.priors == "uniform":
-                return np.full(n_classes, 1.0 / n_classes)
+                return np.full(len(self.classes_), 1.0 / len(self.classes_))
             return self.class_count_ / self.class_count_.sum()
-        priors = np.asarray(self.priors, dtype=float)
-        if priors.shape != (n_classes,):
-            raise ValueError(
-                f"priors has shape {priors.shape}; expected ({n_classes},), one "
-                f"per class of {self.classes_.tolist()!r}."
-            )
-        bad = np.flatnonzero(~np.isfinite(priors) | (priors < 0))
-        if bad.size:
-            raise ValueError(
-                f"priors[{int(bad[0])}] = {priors[bad[0]].item()!r} (class "
-                f"{self.classes_[bad[0]].item()!r}); expected non-negative finite "
-                "values."
-            )
-        if not np.isclose(priors.sum(), 1.0):
-            raise ValueError(
-                f"priors sum to {priors.sum().item()!r}; expected them to sum to 1."
-            )
-        return priors
+        return check_priors(self.priors, self.classes_, owner=type(self).__name__)
 
+    @fill_doc
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y) -> "GMMBayesClassifier":
         """Fit a Gaussian mixture to the samples of every class.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training features.
-        y : array-like of shape (n_samples,)
-            Class labels.
+        %(fit_X_y)s
 
         Returns
         -------
         self : GMMBayesClassifier
             The fitted classifier.
         """
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
+        X, y = validate_input(self, X, y, reset=True, dtype=[np.float64, np.float32])
         check_classification_targets(y)
         self.classes_, y_idx = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"y holds one class only, {self.classes_.tolist()!r}; a classifier "
-                "needs at least two classes."
-            )
+        check_n_classes(self.classes_, owner=type(self).__name__)
         self.class_count_ = np.bincount(y_idx, minlength=len(self.classes_)).astype(
             float
         )
@@ -218,7 +197,7 @@ default="empirical"
 
     def _joint_log_likelihood(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = validate_input(self, X, reset=False, dtype=[np.float64, np.float32])
         with np.errstate(divide="ignore"):
             log_prior = np.log(self.class_prior_)
         return (
@@ -226,60 +205,37 @@ default="empirical"
             + log_prior
         )
 
+    @fill_doc
     def predict_log_proba(self, X) -> np.ndarray:
-        """Log posterior probability of every class.
+        """Log posterior probability of every class, :math:`\\log P(k \\mid x)`.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            :math:`\\log P(k \\mid x)`, columns in ``classes_`` order.
+        %(predict_log_proba)s
         """
         jll = self._joint_log_likelihood(X)
         return jll - logsumexp(jll, axis=1, keepdims=True)
 
+    @fill_doc
     def predict_proba(self, X) -> np.ndarray:
-        """Posterior probability of every class.
+        """Posterior probability of every class, :math:`P(k \\mid x)`.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            :math:`P(k \\mid x)`, columns in ``classes_`` order.
+        %(predict_proba)s
         """
         return np.exp(self.predict_log_proba(X))
 
+    @fill_doc
     def predict(self, X) -> np.ndarray:
         """Class of highest posterior probability.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted class labels.
+        %(predict)s
         """
         jll = self._joint_log_likelihood(X)
         return self.classes_[np.argmax(jll, axis=1)]
 
+    @fill_doc
     def score_samples(self, X) -> np.ndarray:
         """Log density of the whole mixture of classes under the priors.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Samples.
+        %(X_samples)s
 
         Returns
         -------

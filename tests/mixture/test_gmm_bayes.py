@@ -1,4 +1,4 @@
-"""Tests for skastro.ensemble.GMMBayesClassifier."""
+"""Tests for skastro.mixture.GMMBayesClassifier."""
 
 import pickle
 
@@ -20,7 +20,7 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skastro.ensemble import GMMBayesClassifier
+from skastro.mixture import GMMBayesClassifier
 
 
 def _imbalanced(n_major=300, n_minor=30, seed=0):
@@ -153,6 +153,43 @@ def test_random_state_and_pickle():
     np.testing.assert_array_equal(again.predict_proba(X), a.predict_proba(X))
 
 
+def test_zero_prior_is_never_predicted():
+    X, y = _imbalanced()
+    clf = GMMBayesClassifier(priors=[1.0, 0.0], random_state=0).fit(X, y)
+    assert np.all(clf.predict_proba(X)[:, 1] == 0)
+    assert np.all(clf.predict(X) == 0)
+
+
+def test_astropy_table_and_bad_cell():
+    import pandas as pd
+    from astropy.table import Table
+
+    X, y = _imbalanced()
+    frame = pd.DataFrame(X, columns=["log_hr", "log_fluence"])
+    clf = GMMBayesClassifier(random_state=0).fit(Table.from_pandas(frame), y)
+    assert clf.feature_names_in_.tolist() == ["log_hr", "log_fluence"]
+    np.testing.assert_allclose(
+        clf.predict_proba(Table.from_pandas(frame)), clf.predict_proba(frame)
+    )
+    bad = frame.copy()
+    bad.iloc[7, 0] = np.inf
+    with pytest.raises(ValueError, match="column 'log_hr' at row 7"):
+        clf.fit(bad, y)
+
+
+def test_old_import_path_warns_and_is_listed_once():
+    import skastro.ensemble
+    from skastro.utils import all_estimators
+
+    with pytest.warns(FutureWarning, match="skastro.mixture.GMMBayesClassifier"):
+        from skastro.ensemble import GMMBayesClassifier as Old
+    assert Old is GMMBayesClassifier
+    assert "GMMBayesClassifier" not in skastro.ensemble.__all__
+    names = [name for name, _ in all_estimators()]
+    assert names.count("GMMBayesClassifier") == 1
+    assert dict(all_estimators())["GMMBayesClassifier"] is GMMBayesClassifier
+
+
 # --------------------------------------------------------------------------
 # composition with sklearn and imblearn
 # --------------------------------------------------------------------------
@@ -201,61 +238,3 @@ def test_tuned_threshold_and_calibration():
     proba = calibrated.predict_proba(X_te)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     assert np.mean(calibrated.predict(X_te) == y_te) > 0.9
-
-
-# --------------------------------------------------------------------------
-# real data: BATSE gamma-ray bursts
-# --------------------------------------------------------------------------
-
-
-def _batse(home):
-    from skastro.datasets import fetch_batse_grb
-
-    bunch = fetch_batse_grb(data_home=home)
-    col = dict(zip(bunch.feature_names, bunch.data.T))
-    fluence = col["F1"] + col["F2"] + col["F3"] + col["F4"]
-    # HR32 is NaN where F2 or F3 is not positive (17 bursts, see DESCR)
-    ok = np.isfinite(col["HR32"]) & (col["HR32"] > 0) & (fluence > 0)
-    assert ok.sum() > 1900, ok.sum()
-    log_t90 = np.log10(col["T90"][ok])
-    log_hr = np.log10(col["HR32"][ok])
-    return log_t90, log_hr, np.log10(fluence[ok]), bunch.target[ok]
-
-
-def test_batse_bic_prefers_three_components(require_data):
-    from sklearn.mixture import GaussianMixture
-
-    log_t90, log_hr, _, _ = _batse(require_data("batse_grb"))
-    Z = np.column_stack([log_t90, log_hr])
-    bic = {
-        k: GaussianMixture(k, n_init=5, random_state=0).fit(Z).bic(Z) for k in (2, 3)
-    }
-    print(
-        f"\nBATSE (log T90, log HR32) BIC: 2 components {bic[2]:.1f}, "
-        f"3 components {bic[3]:.1f}"
-    )
-    # Mukherjee et al. 1998, Horvath 2002: an intermediate third group
-    assert bic[3] < bic[2] - 10
-
-
-def test_batse_short_long_from_hardness_and_fluence(require_data):
-    from sklearn.metrics import balanced_accuracy_score
-    from sklearn.model_selection import cross_val_predict
-
-    log_t90, log_hr, log_fluence, y = _batse(require_data("batse_grb"))
-    # the labels are T90 < 2 s; the features leave the duration out
-    assert np.array_equal(y == 0, log_t90 < np.log10(2.0))
-    X = np.column_stack([log_hr, log_fluence])
-    cv = StratifiedKFold(5, shuffle=True, random_state=0)
-    scores = {}
-    for priors in ("empirical", "uniform"):
-        clf = GMMBayesClassifier(2, priors=priors, random_state=0)
-        scores[priors] = balanced_accuracy_score(y, cross_val_predict(clf, X, y, cv=cv))
-    print(
-        "\nBATSE short/long from (log HR32, log fluence), GMMBayesClassifier(2): "
-        f"balanced accuracy {scores['uniform']:.3f} (uniform priors), "
-        f"{scores['empirical']:.3f} (empirical priors)"
-    )
-    assert scores["uniform"] > 0.85
-    # short bursts are the rare class (24 %): uniform priors find more of them
-    assert scores["uniform"] > scores["empirical"]

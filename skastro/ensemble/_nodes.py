@@ -1,0 +1,78 @@
+"""The per-node estimators of HierarchicalClassifier: defaults, routing, seeds.
+
+Every internal node of the taxonomy gets a clone of one estimator (or
+Pipeline). These helpers pin the default estimator, route ``class_weight``
+and ``sample_weight`` to the estimator or to a Pipeline's final step, give
+every ``random_state`` a seed of its own and fit one node.
+"""
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import has_fit_parameter
+
+MAX_SEED = np.iinfo(np.int32).max
+
+
+def default_estimator():
+    """The per-node classifier used when ``estimator=None``.
+
+    Every parameter whose default imbalanced-learn has changed or may change
+    is pinned, so results do not move with the imbalanced-learn version.
+    """
+    from imblearn.ensemble import BalancedRandomForestClassifier
+
+    return BalancedRandomForestClassifier(
+        n_estimators=100,
+        sampling_strategy="all",
+        replacement=True,
+        bootstrap=False,
+    )
+
+
+def route(estimator, param, value, what):
+    """Set ``param`` on ``estimator`` or on the final step of a Pipeline."""
+    if param in estimator.get_params(deep=False):
+        return estimator.set_params(**{param: value})
+    if isinstance(estimator, Pipeline):
+        step, final = estimator.steps[-1]
+        if final is not None and final != "passthrough":
+            if param in final.get_params(deep=False):
+                return estimator.set_params(**{f"{step}__{param}": value})
+    raise ValueError(
+        f"{what}={value!r} was given but the per-node estimator "
+        f"{type(estimator).__name__} has no {param!r} parameter; pass "
+        f"{what}=None or an estimator that takes {param!r}."
+    )
+
+
+def sample_weight_kwargs(estimator, sample_weight):
+    """The fit keyword that hands ``sample_weight`` to ``estimator``."""
+    if sample_weight is None:
+        return {}
+    if has_fit_parameter(estimator, "sample_weight"):
+        return {"sample_weight": sample_weight}
+    if isinstance(estimator, Pipeline):
+        step, final = estimator.steps[-1]
+        if has_fit_parameter(final, "sample_weight"):
+            return {f"{step}__sample_weight": sample_weight}
+    raise TypeError(
+        "sample_weight was given but the per-node estimator "
+        f"{type(estimator).__name__} does not accept sample_weight in fit."
+    )
+
+
+def set_random_states(estimator, seed):
+    """Give every ``*random_state`` parameter of ``estimator`` a fixed seed."""
+    rng = np.random.RandomState(seed)
+    params = {}
+    for key in sorted(estimator.get_params(deep=True)):
+        if key == "random_state" or key.endswith("__random_state"):
+            params[key] = int(rng.randint(MAX_SEED))
+    if params:
+        estimator.set_params(**params)
+    return estimator
+
+
+def fit_node(estimator, X, y, sample_weight):
+    """Fit one node's estimator, with ``sample_weight`` where given."""
+    return estimator.fit(X, y, **sample_weight_kwargs(estimator, sample_weight))
