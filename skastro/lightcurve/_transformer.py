@@ -8,12 +8,9 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_feature_names_in,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
+from ..utils._validation import validate_input
 from ._features._family import mask_short
 from ._features._registry import families_for, per_band_specs
 from ._objects import is_sequence_input, seen_bands
@@ -101,16 +98,17 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    Inputs: a 2-D array ``(n_objects, n_epochs)`` (regular sampling at times
-    0, 1, ..., NaN for a missing epoch, unit errors, one band); a sequence of
-    per-object arrays ``(n_points, 2|3|4)`` = ``(t, m[, err[, band]])`` or of
-    dicts / DataFrames with ``time``, ``mag``, ``err``, ``band`` columns; or
-    :func:`from_long_table`'s result. Non-finite points are dropped (counted
+    Inputs: a 2-D array, DataFrame or astropy Table ``(n_objects,
+    n_epochs)`` (regular sampling at times 0, 1, ..., NaN for a missing
+    epoch, unit errors, one band; a non-numeric cell is named by column and
+    row in the error); a sequence of per-object arrays ``(n_points, 2|3|4)``
+    = ``(t, m[, err[, band]])`` or of dicts / DataFrames with ``time``,
+    ``mag``, ``err``, ``band`` columns; or :func:`from_long_table`'s result. Non-finite points are dropped (counted
     in one warning per call; NaN in a 2-D array is a missing epoch and is not
     counted), times are sorted, and slopes skip pairs of equal times.
 
     With one band, names are bare (``std``); with several, each per-band
-    feature ends in ``_<band>`` (``std_g``) and colours between consecutive
+    feature ends in ``_<band>`` (``std_g``) and colours between adjacent
     bands are added (``color_g_r_mean``), with ``period_multiband_0`` ...
 
     The periodogram is the generalised (floating-mean, ``1 / err^2``
@@ -198,8 +196,8 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_objects, n_epochs), sequence of light \
-curves or LightCurveSequence
+        X : array-like, DataFrame or astropy Table of shape (n_objects, \
+n_epochs), sequence of light curves or LightCurveSequence
             Light curves (see Notes of the class).
         y : None
             Ignored.
@@ -220,7 +218,7 @@ curves or LightCurveSequence
                     delattr(self, attr)
             seen = seen_bands(X)
         else:
-            validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64)
+            validate_input(self, X, reset=True, ensure_all_finite="allow-nan")
             seen = []
         if self.bands is not None:
             bands = list(self.bands)
@@ -274,8 +272,8 @@ curves or LightCurveSequence
 
         Parameters
         ----------
-        X : array-like of shape (n_objects, n_epochs), sequence of light \
-curves or LightCurveSequence
+        X : array-like, DataFrame or astropy Table of shape (n_objects, \
+n_epochs), sequence of light curves or LightCurveSequence
             Light curves (see Notes of the class).
 
         Returns
@@ -290,9 +288,7 @@ curves or LightCurveSequence
             regular = False
             n = len(X)
         else:
-            X = validate_data(
-                self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64
-            )
+            X = validate_input(self, X, reset=False, ensure_all_finite="allow-nan")
             regular = True
             n = X.shape[0]
         bounds = self._chunks(X, regular, n)
