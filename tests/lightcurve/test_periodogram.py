@@ -8,12 +8,12 @@ from astropy.timeseries.periodograms.lombscargle._statistics import fap_baluev
 
 from skastro.lightcurve import LightCurveFeatures
 from skastro.lightcurve._features._batch import SegmentBatch
+from skastro.lightcurve._features._reference import reference_fourier, reference_power
 from skastro.lightcurve._features.periodogram import (
     METHODS,
     fft_backend,
     periodogram_peaks,
 )
-from skastro.lightcurve._features._reference import reference_fourier, reference_power
 
 
 def _periodic(seed, n_objects=6, n=60, span=200.0):

@@ -62,9 +62,7 @@ def test_outputs_and_definitions_come_from_the_registry():
     specs = _registry.per_band_specs(N_PEAKS)
     lcf = LightCurveFeatures(n_peaks=N_PEAKS).fit([np.zeros((5, 3))])
     assert lcf.get_feature_names_out().tolist() == [s.name for s in specs]
-    assert feature_definitions(n_peaks=N_PEAKS) == {
-        s.name: s.definition for s in specs
-    }
+    assert feature_definitions(n_peaks=N_PEAKS) == {s.name: s.definition for s in specs}
 
 
 def test_reference_names_are_the_registry_families():
