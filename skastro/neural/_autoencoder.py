@@ -20,7 +20,7 @@ from skastro.utils._validation import check_layer_sizes, validate_input
 from ._base import KerasEstimatorBase
 from ._builders import autoencoder_builder
 from ._docs import fill_doc
-from ._keras_runtime import import_keras
+from ._keras_runtime import float_dtype, import_keras
 
 __all__ = ["Autoencoder"]
 
@@ -173,7 +173,7 @@ class Autoencoder(
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
-        dtype: str = "float64",
+        dtype: str = "float32",
         model: Callable | None = None,
         routed_params: dict | None = None,
         random_state: int | np.random.RandomState | None = None,
@@ -201,7 +201,7 @@ class Autoencoder(
     def _loss(self):
         keras = import_keras()
         return keras.losses.MeanSquaredError(
-            reduction="mean_with_sample_weight", dtype=self.dtype
+            reduction="mean_with_sample_weight", dtype=float_dtype(self.dtype)
         )
 
     def _shaped_input(self) -> bool:
@@ -338,7 +338,7 @@ class Autoencoder(
         # codes, not the fitted input: no check against n_features_in_
         Z = validate_input(
             self, X, reset=False, dtype=[np.float64, np.float32], check_features=False
-        ).astype(self.dtype)
+        ).astype(float_dtype(self.dtype))
         if Z.shape[1] != self.latent_dim_:
             raise ValueError(
                 f"X has {Z.shape[1]} columns but Autoencoder has latent codes of "
@@ -347,7 +347,7 @@ class Autoencoder(
         keras = import_keras()
         layers = self.model_.layers
         start = layers.index(self.model_.get_layer("latent")) + 1
-        codes = keras.Input(shape=(self.latent_dim_,), dtype=self.dtype)
+        codes = keras.Input(shape=(self.latent_dim_,), dtype=float_dtype(self.dtype))
         h = codes
         try:
             for layer in layers[start:]:

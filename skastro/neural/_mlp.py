@@ -125,7 +125,7 @@ class KerasMLPClassifier(KerasClassifierBase):
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
-        dtype: str = "float64",
+        dtype: str = "float32",
         model: Callable | None = None,
         routed_params: dict | None = None,
         random_state: int | np.random.RandomState | None = None,
@@ -151,13 +151,17 @@ class KerasMLPClassifier(KerasClassifierBase):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @fill_doc()
-    def fit(self, X, y, sample_weight=None, **fit_params) -> KerasMLPClassifier:
-        """Build the network and train it on ``(X, y)``.
+    def fit(
+        self, X, y=None, sample_weight=None, *, classes=None, **fit_params
+    ) -> KerasMLPClassifier:
+        """Build the network and train it on ``(X, y)`` or on a stream of batches.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features), \
+keras.utils.PyDataset or function returning batches
             Training features.
+            %(stream_X)s
         %(fit_classifier_params)s
 
         Returns
@@ -170,4 +174,4 @@ class KerasMLPClassifier(KerasClassifierBase):
             param="hidden_layer_sizes",
             owner=type(self).__name__,
         )
-        return self._fit_classifier(X, y, sample_weight, fit_params)
+        return self._fit_classifier(X, y, sample_weight, fit_params, classes)
