@@ -1,7 +1,7 @@
 """The one compatibility layer between scikit-learn and Keras.
 
-scikeras 0.13 (no longer maintained) wraps Keras models for scikit-learn but predates the
-scikit-learn >= 1.6 estimator API (``_more_tags``, mixins right of
+scikeras 0.13 (no longer maintained) wraps Keras models for scikit-learn
+but predates the scikit-learn >= 1.6 estimator API (``_more_tags``, mixins right of
 ``BaseEstimator``, no ``n_features_in_`` check at predict, sparse input
 accepted, float32 outputs that change with sample order). skastro keeps the
 ideas of scikeras -- parameters routed to the model builder, the optimizer,

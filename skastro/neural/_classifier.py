@@ -127,7 +127,9 @@ class KerasClassifierBase(ClassifierMixin, KerasEstimatorBase):
                 "y_batch[, sample_weight_batch])."
             )
         source = as_batch_source(X, owner=owner)
-        checker = BatchChecker(owner, float_dtype(self.dtype), shaped=self._shaped_input())
+        checker = BatchChecker(
+            owner, float_dtype(self.dtype), shaped=self._shaped_input()
+        )
         if needs_first_pass(source, classes, self.class_weight):
             labels = checker.first_pass(source)
         else:  # the classes are given: batch 0 tells the sample shape

@@ -118,8 +118,7 @@ def validate_memmap(estimator, X: np.memmap, y):
         )
     if y is None:
         raise ValueError(
-            f"This {owner} estimator requires y to be passed, but the target y "
-            "is None."
+            f"This {owner} estimator requires y to be passed, but the target y is None."
         )
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:

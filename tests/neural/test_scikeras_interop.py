@@ -14,7 +14,7 @@ scikeras_wrappers = pytest.importorskip(
     "scikeras.wrappers", reason="scikeras (the interop extra) is not installed"
 )
 
-from skastro.neural import KerasMLPClassifier
+from skastro.neural import KerasMLPClassifier  # noqa: E402
 
 
 def build_mlp(meta, compile_kwargs, hidden=16):
