@@ -1,12 +1,12 @@
 """The one compatibility layer between scikit-learn and Keras.
 
 scikeras 0.13 (no longer maintained) wraps Keras models for scikit-learn
-but predates the scikit-learn >= 1.6 estimator API (``_more_tags``, mixins right of
-``BaseEstimator``, no ``n_features_in_`` check at predict, sparse input
-accepted, float32 outputs that change with sample order). skastro keeps the
-ideas of scikeras -- parameters routed to the model builder, the optimizer,
-``compile``, ``fit`` and ``predict`` by the prefixes ``model__``,
-``optimizer__``, ``compile__``, ``fit__``, ``predict__``
+but predates the scikit-learn >= 1.6 estimator API (``_more_tags``, mixins
+right of ``BaseEstimator``, no ``n_features_in_`` check at predict, sparse
+input accepted). skastro keeps the ideas of scikeras -- parameters routed
+to the model builder, the optimizer, ``compile``, ``fit`` and ``predict``
+by the prefixes ``model__``, ``optimizer__``, ``compile__``, ``fit__``,
+``predict__``
 (:mod:`~skastro.neural._routing`), and model builders that are plain
 functions receiving ``meta`` and ``compile_kwargs``
 (:mod:`~skastro.neural._builders`; ``meta`` also holds scikeras's keys
