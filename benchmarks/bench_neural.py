@@ -272,13 +272,21 @@ def main(argv=None):
     global _CLOCK
     if args.cpu_time:
         _CLOCK = time.process_time
-    import tensorflow as tf
-
-    if args.threads:
-        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
-
     import keras
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        if args.threads:
+            tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+            tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+        devices = [d.device_type for d in tf.config.list_physical_devices()]
+    elif keras.backend.backend() == "jax":
+        import jax
+
+        devices = [d.platform.upper() for d in jax.devices()]
+    else:
+        devices = ["?"]
 
     from skastro.neural import Autoencoder, CNNClassifier, KerasMLPClassifier
 
@@ -287,7 +295,6 @@ def main(argv=None):
         common["dtype"] = args.dtype
         keras.config.set_floatx("float64" if args.dtype == "float64" else "float32")
         keras.config.set_dtype_policy(args.dtype)
-    devices = [d.device_type for d in tf.config.list_physical_devices()]
     print(
         f"keras {keras.__version__} ({keras.backend.backend()}, devices "
         f"{sorted(set(devices))}), dtype {args.dtype}, batch {args.batch_size}, "
