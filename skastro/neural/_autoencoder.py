@@ -98,7 +98,8 @@ class Autoencoder(
     input_shape_ : tuple of int
         Shape of one sample (channel axis included for ``kind="conv"``).
     history_ : dict of str to list of float
-        Per-epoch ``loss`` (and ``val_loss`` when validating).
+        Per-epoch ``loss`` (and ``val_loss`` when a validation part is held
+        out: see ``validation_fraction``).
     n_iter_ : int
         Number of epochs run.
     n_features_in_ : int
@@ -115,8 +116,9 @@ class Autoencoder(
     -----
     ``fit(X, y=None, sample_weight=None, **fit_params)`` hands ``fit_params``
     to ``keras.Model.fit``; ``callbacks=[...]`` are appended to the
-    estimator's own, and see ``val_loss`` after each epoch when
-    ``validation_fraction > 0``.
+    estimator's own; one that monitors ``val_loss`` or has a true
+    ``needs_validation_data`` attribute makes the estimator hold out
+    ``validation_fraction`` and sees ``val_loss`` after each epoch.
 
     A ``model`` builder of your own must end the encoder at a layer named
     ``"latent"`` and, for :meth:`inverse_transform`, the layers after it must

@@ -69,7 +69,8 @@ class CNNClassifier(KerasClassifierBase):
     model_ : keras.Model
         The trained network.
     history_ : dict of str to list of float
-        Per-epoch ``loss`` and ``accuracy`` (and ``val_*`` when validating).
+        Per-epoch ``loss`` and ``accuracy`` (and ``val_*`` when a validation
+        part is held out: see ``validation_fraction``).
     n_iter_ : int
         Number of epochs run.
     n_features_in_ : int
@@ -86,9 +87,11 @@ class CNNClassifier(KerasClassifierBase):
     -----
     ``fit(X, y, sample_weight=None, **fit_params)`` hands ``fit_params`` to
     ``keras.Model.fit``; ``callbacks=[...]`` are appended to the estimator's
-    own (``pipe.fit(X, y, cnnclassifier__callbacks=[cb])`` in a pipeline), and
-    with ``validation_fraction > 0`` they see ``val_loss`` and
-    ``val_accuracy`` after each epoch (Optuna pruning).
+    own (``pipe.fit(X, y, cnnclassifier__callbacks=[cb])`` in a pipeline); a
+    callback that monitors a ``val_*`` metric or has a true
+    ``needs_validation_data`` attribute (Optuna pruning) makes the estimator
+    hold out ``validation_fraction`` and sees ``val_loss`` and
+    ``val_accuracy`` after each epoch.
 
     References
     ----------

@@ -50,7 +50,8 @@ class KerasMLPClassifier(KerasClassifierBase):
         The trained network.
     history_ : dict of str to list of float
         Per-epoch ``loss`` and ``accuracy``, plus ``val_loss`` and
-        ``val_accuracy`` when ``validation_fraction > 0``.
+        ``val_accuracy`` when a validation part is held out (see
+        ``validation_fraction``).
     n_iter_ : int
         Number of epochs run.
     n_features_in_ : int
@@ -69,7 +70,8 @@ class KerasMLPClassifier(KerasClassifierBase):
     ``keras.Model.fit``; a ``callbacks=[...]`` list is appended to the
     estimator's own callbacks (early stopping). In a pipeline it is routed as
     ``pipe.fit(X, y, kerasmlpclassifier__callbacks=[cb])``: this is how an
-    Optuna pruning callback sees ``val_loss`` / ``val_accuracy`` after each
+    Optuna pruning callback (whose ``needs_validation_data`` attribute asks
+    for the validation part) sees ``val_loss`` / ``val_accuracy`` after each
     epoch. The loss is the weighted mean of each batch (Keras's
     ``"mean_with_sample_weight"``), so an integer weight acts as repeating the
     sample.
