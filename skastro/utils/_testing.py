@@ -51,8 +51,12 @@ CHECK_PARAMS: dict[str, dict] = {
     # --- neural ---
     # tiny nets, few epochs, one batch per epoch, all data used for training,
     # Keras in eager mode: a new model traces no graph, which is most of the
-    # cost of the checks' ~100 small fits per estimator
+    # cost of the checks' ~100 small fits per estimator. float64 (float32 is
+    # the default): the checks compare weighted with repeated fits and
+    # predictions on subsets to 1e-7 relative, which float32 rounding of the
+    # weighted batch means (~1e-7 per step, ~4e-7 after training) exceeds
     "KerasMLPClassifier": {
+        "dtype": "float64",
         "hidden_layer_sizes": (16,),
         "epochs": 5,
         "batch_size": 512,
@@ -61,6 +65,7 @@ CHECK_PARAMS: dict[str, dict] = {
         "routed_params": {"compile__run_eagerly": True},
     },
     "CNNClassifier": {
+        "dtype": "float64",
         "conv_filters": (4,),
         "dense_units": (16,),
         "dropout": 0.0,
@@ -71,6 +76,7 @@ CHECK_PARAMS: dict[str, dict] = {
         "routed_params": {"compile__run_eagerly": True},
     },
     "Autoencoder": {
+        "dtype": "float64",
         "encoder_units": (8, 2),
         "epochs": 5,
         "batch_size": 512,
