@@ -13,6 +13,7 @@ from ._features._registry import (
     FATS_DIFFERENCES,
     FATS_NAMES,
     MULTIBAND_GROUPS,
+    OPT_IN_FAMILIES,
     PERIODIC_FAMILIES,
     multiband_names,
     per_band_specs,
@@ -20,7 +21,7 @@ from ._features._registry import (
 
 __all__ = ["feature_definitions"]
 
-PRESETS = ("all", "fast", "fats")
+PRESETS = ("all", "fast", "fats", "transient")
 
 
 class OutputPlan(NamedTuple):
@@ -51,11 +52,15 @@ def resolve_features(features, n_peaks: int):
     rename = {}
     if isinstance(features, str):
         if features == "all":
-            base = known
+            base = [s.name for s in specs if s.family not in OPT_IN_FAMILIES]
             groups = list(MULTIBAND_GROUPS)
         elif features == "fast":
-            base = [s.name for s in specs if s.family not in PERIODIC_FAMILIES]
+            skip = PERIODIC_FAMILIES + OPT_IN_FAMILIES
+            base = [s.name for s in specs if s.family not in skip]
             groups = ["color_mean", "color_median", "color_max"]
+        elif features == "transient":
+            base = [s.name for s in specs if s.family == "transient"]
+            groups = []
         else:  # fats
             base = [n for n in FATS_NAMES.values() if n in known]
             rename = {v: k for k, v in FATS_NAMES.items()}
@@ -124,7 +129,8 @@ def feature_definitions(
 
     Parameters
     ----------
-    features : {"all", "fast", "fats"} or list of str, default="all"
+    features : {"all", "fast", "fats", "transient"} or list of str, \
+default="all"
         As in :class:`LightCurveFeatures`.
     bands : list of str or int, default=None
         Bands; with several, per-band names get ``_<band>`` and the

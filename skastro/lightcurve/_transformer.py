@@ -35,10 +35,14 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    features : {"all", "fast", "fats"} or list of str, default="all"
-        Which features. ``"all"``: everything; ``"fast"``: everything but the
-        periodogram and the folded-curve features; ``"fats"``: the FATS /
-        feets features skastro defines, under their FATS names (see
+    features : {"all", "fast", "fats", "transient"} or list of str, \
+default="all"
+        Which features. ``"all"``: everything but the transient fits;
+        ``"fast"``: ``"all"`` but the periodogram and the folded-curve
+        features; ``"transient"``: the Bazin and Villar fits only (their
+        parameters, uncertainties and reduced chi-square; the values given
+        as ``mag`` must then be fluxes, see the user guide); ``"fats"``: the
+        FATS / feets features skastro defines, under their FATS names (see
         :func:`feature_definitions` for how definitions differ). A list picks
         features by their skastro names (without band suffix) and the
         multi-band groups ``"color_mean"``, ``"color_median"``,
@@ -103,9 +107,10 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
     epoch, unit errors, one band; a non-numeric cell is named by column and
     row in the error); a sequence of per-object arrays ``(n_points, 2|3|4)``
     = ``(t, m[, err[, band]])`` or of dicts / DataFrames with ``time``,
-    ``mag``, ``err``, ``band`` columns; or :func:`from_long_table`'s result. Non-finite points are dropped (counted
-    in one warning per call; NaN in a 2-D array is a missing epoch and is not
-    counted), times are sorted, and slopes skip pairs of equal times.
+    ``mag``, ``err``, ``band`` columns; or :func:`from_long_table`'s result.
+    Non-finite points are dropped (counted in one warning per call; NaN in
+    a 2-D array is a missing epoch and is not counted), times are sorted,
+    and slopes skip pairs of equal times.
 
     With one band, names are bare (``std``); with several, each per-band
     feature ends in ``_<band>`` (``std_g``) and colours between adjacent

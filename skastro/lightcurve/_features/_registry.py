@@ -19,7 +19,7 @@ standard deviation and :math:`Q(p)` the quantile with numpy's
 from __future__ import annotations
 
 from ._family import Family, FeatureSpec, ordinal
-from .families import folded, periodogram, sampling, stats, variability
+from .families import folded, periodogram, sampling, stats, transient, variability
 
 # in output order; a family comes after the families it requires
 FAMILIES: tuple[Family, ...] = (
@@ -28,11 +28,16 @@ FAMILIES: tuple[Family, ...] = (
     variability.FAMILY,
     periodogram.FAMILY,
     folded.FAMILY,
+    transient.FAMILY,
 )
 FAMILY_BY_NAME = {f.name: f for f in FAMILIES}
 
 # the families that need the periodogram (left out by features="fast")
 PERIODIC_FAMILIES = (periodogram.FAMILY.name, folded.FAMILY.name)
+
+# the families asked for by name or by their preset only (not in "all" or
+# "fast"): the transient fits need fluxes and cost ~10x the other families
+OPT_IN_FAMILIES = (transient.FAMILY.name,)
 
 
 def per_band_specs(n_peaks: int = 3) -> list[FeatureSpec]:
