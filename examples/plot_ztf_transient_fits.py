@@ -125,8 +125,9 @@ axes[0].legend()
 # -------------------------------
 # The fitted time scales separate the classes: the superluminous supernovae
 # fade slowest, and the plateau of the type II supernovae, which the Bazin
-# model lacks, shows as a long rise time. The uncertainties (``*_err``) come from the inverse
-# normal matrix of the fit and are not rescaled by the reduced chi-square.
+# model lacks, shows as a long rise time. The uncertainties (``*_err``) come
+# from the inverse normal matrix of the fit and are not rescaled by the
+# reduced chi-square.
 fig, ax = plt.subplots(figsize=(5, 4), layout="constrained")
 for k, kind in enumerate(["SNIa", "SNIbc", "SNII", "SLSN"]):
     sel = (y == kind) & F["bazin_reduced_chi2_r"].notna().values
