@@ -27,6 +27,8 @@ _PLATEAU_SCALE = np.array([1.0, 0.25, 2.5, 1.0, 0.1, 4.0, 0.3, 1.0])
 N_STARTS = {"bazin": 3, "villar": 8}
 # a start whose reduced chi-square is below this ends the search
 _GOOD_CHI2 = 1.5
+# relative chi-square decrease that ends the iterations
+_TOL = 1e-8
 
 
 @numba.njit(**_JIT)
@@ -263,7 +265,7 @@ def _fit(model, start, t, f, w, p, cov, max_iter):
         p[:] = trial
         chi2 = _normal(model, t, f, w, p, jtj, grad, row)
         lam = max(lam / 3.0, 1e-12)
-        if gain <= 1e-12 * (chi2 + 1e-300):
+        if gain <= _TOL * (chi2 + 1e-300):
             break
     # covariance of the internal parameters: (J^T W J)^-1, not rescaled
     for c in range(k):
