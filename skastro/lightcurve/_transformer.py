@@ -471,6 +471,36 @@ n_epochs), sequence of light curves or LightCurveSequence
             out[np.fromiter(packed.bad.keys(), dtype=np.intp)] = self.fill_value
         return out
 
+    def periodogram(self, light_curve):
+        """The periodogram of one light curve on this transformer's grid.
+
+        :func:`~skastro.lightcurve.periodogram` with this transformer's
+        ``min_period``, ``max_period``, ``oversampling``, ``time_unit`` and
+        ``max_frequencies``: the power whose peaks are the ``period_*``
+        features.
+
+        Parameters
+        ----------
+        light_curve : array, tuple, dict or DataFrame
+            One light curve (any per-object form this transformer reads).
+
+        Returns
+        -------
+        Periodogram
+            ``frequency``, ``power`` per band (and ``"multiband"``),
+            ``period``.
+        """
+        from ._periodogram import periodogram
+
+        return periodogram(
+            light_curve,
+            min_period=self.min_period,
+            max_period=self.max_period,
+            oversampling=self.oversampling,
+            time_unit=self.time_unit,
+            max_frequencies=self.max_frequencies,
+        )
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
