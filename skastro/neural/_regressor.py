@@ -42,7 +42,7 @@ class KerasRegressorBase(RegressorMixin, KerasEstimatorBase):
         )
 
     def _scale_targets(self, y: np.ndarray, sample_weight: np.ndarray) -> np.ndarray:
-        """Set ``y_mean_``, ``y_scale_`` (weighted); return the standardised 2-D ``y``."""
+        """Set ``y_mean_``, ``y_scale_`` (weighted); return the standardised ``y``."""
         y2 = y.reshape(len(y), -1)
         self.n_outputs_ = y2.shape[1]
         self.y_mean_ = np.average(y2, axis=0, weights=sample_weight)
@@ -51,6 +51,11 @@ class KerasRegressorBase(RegressorMixin, KerasEstimatorBase):
         return (y2 - self.y_mean_) / self.y_scale_
 
     def _fit_regressor(self, X, y, sample_weight, fit_params: dict):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
         X = self._validate_X(X, reset=True)
         y = _check_y(y, multi_output=True, y_numeric=True, estimator=self)
         check_consistent_length(X, y)
