@@ -61,7 +61,7 @@ def outlier_fraction(z_phot, z_spec):
 # The two regressors
 # ------------------
 # The network is the photo-z configuration of the user guide: two hidden
-# layers of 64 units, the Gaussian head (``loss="gaussian_nll"``), 200
+# layers of 64 units, the Gaussian head (``loss="gaussian_nll"``), 100
 # epochs of batches of 256, the other parameters at their defaults; the
 # features are standardised first. The redshifts are standardised inside the
 # estimator, so the default learning rate suits them. Both models are
@@ -80,7 +80,7 @@ def photoz_mlp():
         KerasMLPRegressor(
             (64, 64),
             loss="gaussian_nll",
-            epochs=200,
+            epochs=100,
             batch_size=256,
             validation_fraction=0.0,
             random_state=0,

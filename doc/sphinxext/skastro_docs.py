@@ -35,6 +35,7 @@ EXAMPLE_ORDER = (
     "plot_ztf_multiband_supernovae.py",
     "plot_frdeep_radio_galaxies.py",
     "plot_autoencoder_outliers.py",
+    "plot_sdss_photometric_redshift.py",
     "plot_ztf_real_bogus.py",
     "plot_optuna_pipeline_tuning.py",
     "plot_lightcurve_speed.py",

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import _fit_context
-from sklearn.utils._param_validation import Interval
 
 from skastro.utils._validation import check_layer_sizes
 
-from ._builders import cnn_builder
+from ._cnn import CNNClassifier
 from ._docs_regressor import fill_doc
-from ._regressor import KerasRegressorBase
+from ._regressor import KerasRegressorBase, architecture_constraints
 
 __all__ = ["CNNRegressor"]
 
@@ -82,27 +79,14 @@ class CNNRegressor(KerasRegressorBase):
     (16, 1)
     """
 
+    # the architecture of CNNClassifier: its parameters, their constraints
+    # and its builder
+    _architecture_params = CNNClassifier._architecture_params
     _parameter_constraints: dict = {
         **KerasRegressorBase._parameter_constraints,
-        "conv_filters": ["array-like"],
-        "kernel_size": [Interval(Integral, 1, None, closed="left")],
-        "dense_units": ["array-like"],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "l2": [Interval(Real, 0, None, closed="left")],
-        "activation": [str],
-        "downsample": [Interval(Integral, 1, None, closed="left")],
+        **architecture_constraints(CNNClassifier),
     }
-
-    _architecture_params = (
-        "conv_filters",
-        "kernel_size",
-        "dense_units",
-        "dropout",
-        "l2",
-        "activation",
-        "downsample",
-    )
-    _default_builder = staticmethod(cnn_builder)
+    _default_builder = CNNClassifier._default_builder
 
     def __init__(
         self,
@@ -152,25 +136,8 @@ class CNNRegressor(KerasRegressorBase):
     def _shaped_input(self) -> bool:
         return True
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    @fill_doc()
-    def fit(self, X, y, sample_weight=None, **fit_params) -> CNNRegressor:
-        """Build the network and train it on ``(X, y)``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, height, width, channels), \
-(n_samples, length) or (n_samples, length, channels)
-            Training images or series.
-        %(fit_regressor_params)s
-
-        Returns
-        -------
-        self : CNNRegressor
-            The fitted estimator.
-        """
+    def _check_architecture(self) -> None:
         for name in ("conv_filters", "dense_units"):
             check_layer_sizes(
                 getattr(self, name), param=name, owner=type(self).__name__
             )
-        return self._fit_regressor(X, y, sample_weight, fit_params)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from skastro.utils._docstrings import fill_doc as shared_fill_doc
 
+from ._cnn import CNNClassifier
 from ._docs import DOCS, GROUPS
+from ._mlp import KerasMLPClassifier
 
 __all__ = ["REGRESSOR_DOCS", "REGRESSOR_GROUPS", "fill_doc"]
 
@@ -80,16 +82,8 @@ n_iter_ : int
 
 #: placeholders of the regressors that stand for several blocks
 REGRESSOR_GROUPS = {
-    "mlp_params": ("hidden_layer_sizes", "dropout", "l2", "activation"),
-    "cnn_params": (
-        "conv_filters",
-        "kernel_size",
-        "dense_units",
-        "dropout",
-        "l2",
-        "activation",
-        "downsample",
-    ),
+    "mlp_params": KerasMLPClassifier._architecture_params,
+    "cnn_params": CNNClassifier._architecture_params,
     "fit_regressor_params": ("y_targets", "sample_weight", "fit_params"),
 }
 
@@ -97,15 +91,8 @@ REGRESSOR_GROUPS = {
 def fill_doc(**fields: str):
     """Decorator: :func:`skastro.neural._docs.fill_doc` with the regressors' blocks.
 
-    Parameters
-    ----------
-    **fields : str
-        Values of the ``$name`` fields other than ``$default``.
-
-    Returns
-    -------
-    decorator : callable
-        Takes a class or function and returns it with its docstring filled.
+    ``fields`` fill the ``$name`` fields other than ``$default``; returns
+    the decorator of :func:`skastro.utils._docstrings.fill_doc`.
 
     Examples
     --------

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from numbers import Real
 
 import numpy as np
-from sklearn.base import _fit_context
-from sklearn.utils._param_validation import Interval
 
 from skastro.utils._validation import check_layer_sizes
 
-from ._builders import mlp_builder
 from ._docs_regressor import fill_doc
-from ._regressor import KerasRegressorBase
+from ._mlp import KerasMLPClassifier
+from ._regressor import KerasRegressorBase, architecture_constraints
 
 __all__ = ["KerasMLPRegressor"]
 
@@ -90,16 +87,14 @@ class KerasMLPRegressor(KerasRegressorBase):
     True
     """
 
+    # the architecture of KerasMLPClassifier: its parameters, their
+    # constraints and its builder
+    _architecture_params = KerasMLPClassifier._architecture_params
     _parameter_constraints: dict = {
         **KerasRegressorBase._parameter_constraints,
-        "hidden_layer_sizes": ["array-like"],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "l2": [Interval(Real, 0, None, closed="left")],
-        "activation": [str],
+        **architecture_constraints(KerasMLPClassifier),
     }
-
-    _architecture_params = ("hidden_layer_sizes", "dropout", "l2", "activation")
-    _default_builder = staticmethod(mlp_builder)
+    _default_builder = KerasMLPClassifier._default_builder
 
     def __init__(
         self,
@@ -140,25 +135,9 @@ class KerasMLPRegressor(KerasRegressorBase):
         self.random_state = random_state
         self.verbose = verbose
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    @fill_doc()
-    def fit(self, X, y, sample_weight=None, **fit_params) -> KerasMLPRegressor:
-        """Build the network and train it on ``(X, y)``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training features.
-        %(fit_regressor_params)s
-
-        Returns
-        -------
-        self : KerasMLPRegressor
-            The fitted estimator.
-        """
+    def _check_architecture(self) -> None:
         check_layer_sizes(
             self.hidden_layer_sizes,
             param="hidden_layer_sizes",
             owner=type(self).__name__,
         )
-        return self._fit_regressor(X, y, sample_weight, fit_params)

@@ -11,17 +11,28 @@ and ``predict(X, return_std=False)``.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import RegressorMixin
+from sklearn.base import RegressorMixin, _fit_context
 from sklearn.preprocessing._data import _handle_zeros_in_scale
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _check_y, check_consistent_length
 
 from ._base import KerasEstimatorBase
-from ._docs import fill_doc
+from ._docs_regressor import fill_doc
 from ._heads import gaussian_nll_loss
 from ._keras_runtime import import_keras
 
-__all__ = ["KerasRegressorBase"]
+__all__ = ["KerasRegressorBase", "architecture_constraints"]
+
+
+def architecture_constraints(classifier: type) -> dict:
+    """The parameter constraints of ``classifier``'s architecture parameters.
+
+    A regressor built on a classifier's network takes the same architecture
+    parameters (``classifier._architecture_params``) with the same
+    constraints.
+    """
+    constraints = classifier._parameter_constraints
+    return {name: constraints[name] for name in classifier._architecture_params}
 
 
 class KerasRegressorBase(RegressorMixin, KerasEstimatorBase):
@@ -49,6 +60,30 @@ class KerasRegressorBase(RegressorMixin, KerasEstimatorBase):
         variance = np.average((y2 - self.y_mean_) ** 2, axis=0, weights=sample_weight)
         self.y_scale_ = _handle_zeros_in_scale(np.sqrt(variance))
         return (y2 - self.y_mean_) / self.y_scale_
+
+    def _check_architecture(self) -> None:  # pragma: no cover - overridden
+        """Hook: raise a ``ValueError`` for bad architecture parameters."""
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @fill_doc()
+    def fit(self, X, y, sample_weight=None, **fit_params) -> KerasRegressorBase:
+        """Build the network and train it on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like
+            Training samples: a feature table ``(n_samples, n_features)``, or
+            for :class:`CNNRegressor` images ``(n_samples, height, width,
+            channels)`` or series ``(n_samples, length[, channels])``.
+        %(fit_regressor_params)s
+
+        Returns
+        -------
+        self : estimator instance
+            The fitted estimator.
+        """
+        self._check_architecture()
+        return self._fit_regressor(X, y, sample_weight, fit_params)
 
     def _fit_regressor(self, X, y, sample_weight, fit_params: dict):
         if y is None:

@@ -20,12 +20,9 @@ from skastro.neural import CNNRegressor, KerasMLPRegressor
 from skastro.neural._docs import TRAINING_PARAMS
 from skastro.neural._heads import VARIANCE_FLOOR, gaussian_nll_loss
 
-# one batch per epoch, no held-out data, eager Keras: small fits stay fast
-FAST = {
-    "batch_size": 512,
-    "validation_fraction": 0.0,
-    "routed_params": {"compile__run_eagerly": True},
-}
+# no held-out data; six batches per epoch and few epochs, as Keras pays a
+# fixed cost per epoch that exceeds that of the small steps here
+FAST = {"batch_size": 50, "validation_fraction": 0.0}
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +36,14 @@ def linear():
 
 
 def _mlp(**kw):
-    return KerasMLPRegressor((16,), learning_rate=0.02, epochs=150, **{**FAST, **kw})
+    params = {"learning_rate": 0.02, "epochs": 30, **FAST}
+    return KerasMLPRegressor((16,), **{**params, **kw})
 
 
 def _cnn(**kw):
     params = {"conv_filters": (4,), "dense_units": (16,), "dropout": 0.0}
-    return CNNRegressor(learning_rate=0.02, epochs=60, **{**FAST, **params, **kw})
+    params.update(learning_rate=0.02, epochs=20, **FAST)
+    return CNNRegressor(**{**params, **kw})
 
 
 REGRESSORS = [
@@ -88,7 +87,7 @@ def test_gaussian_std_follows_the_noise(linear):
     # predicted std is several times larger in the noisy half, and about
     # two thirds of the residuals fall within one predicted std
     X, y, noise = linear
-    reg = _mlp(loss="gaussian_nll", epochs=300, random_state=0).fit(X, y)
+    reg = _mlp(loss="gaussian_nll", epochs=60, random_state=0).fit(X, y)
     mean, std = reg.predict(X, return_std=True)
     noisy = X[:, 2] > 0
     assert std[noisy].mean() > 3 * std[~noisy].mean()
@@ -124,8 +123,9 @@ def test_weighted_fit_equals_repeated_fit(linear):
     # integer weights act as repeated samples, in the target scaling too
     X, y, _ = linear
     w = np.random.RandomState(1).randint(0, 4, size=len(y))
-    weighted = _mlp(epochs=10, random_state=0).fit(X, y, sample_weight=w)
-    repeated = _mlp(epochs=10, random_state=0).fit(
+    weighted = _mlp(epochs=5, batch_size=1000, random_state=0)
+    weighted.fit(X, y, sample_weight=w)
+    repeated = _mlp(epochs=5, batch_size=1000, random_state=0).fit(
         np.repeat(X, w, axis=0), np.repeat(y, w)
     )
     np.testing.assert_allclose(weighted.y_mean_, repeated.y_mean_)
@@ -141,9 +141,11 @@ def test_seed_routing_and_pickle(make, linear, tmp_path):
     # optimizer parameter reaches the optimizer and can be grid-searched;
     # a pickled copy predicts exactly as the original (mean and std)
     X, y, _ = linear
-    a = make(random_state=3, loss="gaussian_nll", epochs=5).fit(X, y)
-    b = make(random_state=3, loss="gaussian_nll", epochs=5).fit(X, y)
-    c = make(random_state=4, loss="gaussian_nll", epochs=5).fit(X, y)
+    eager = {"routed_params": {"compile__run_eagerly": True}, "epochs": 5}
+    a = make(random_state=3, loss="gaussian_nll", **eager).fit(X, y)
+    b = make(random_state=3, loss="gaussian_nll", **eager).fit(X, y)
+    c = make(random_state=4, loss="gaussian_nll", **eager).fit(X, y)
+    assert a.model_.run_eagerly
     np.testing.assert_array_equal(a.predict(X), b.predict(X))
     assert not np.allclose(a.predict(X), c.predict(X))
     restored = pickle.loads(pickle.dumps(a))
@@ -151,7 +153,7 @@ def test_seed_routing_and_pickle(make, linear, tmp_path):
         restored.predict(X, return_std=True), a.predict(X, return_std=True)
     ):
         np.testing.assert_array_equal(got, expected)
-    reg = make(random_state=0, epochs=2, optimizer="sgd")
+    reg = make(random_state=0, optimizer="sgd", **{**eager, "epochs": 2})
     reg.set_params(optimizer__momentum=0.5)
     reg.fit(X, y)
     assert float(reg.model_.optimizer.momentum) == 0.5
@@ -165,11 +167,11 @@ def test_cnn_regressor_on_images():
     X = rng.normal(scale=0.1, size=(120, 8, 8, 1))
     y = rng.uniform(0, 2, size=120)
     X[:, 3:5, 3:5, 0] += y[:, None, None]
-    reg = _cnn(random_state=0, epochs=80).fit(X, y)
+    reg = _cnn(random_state=0, epochs=30).fit(X, y)
     assert reg.input_shape_ == (8, 8, 1)
     assert reg.score(X, y) > 0.8
     with pytest.raises(ValueError, match="sample shape"):
-        reg.predict(X[:, :4])
+        reg.predict(X[:, :, :4])
 
 
 def test_dataframe_and_bad_target(linear):
