@@ -115,7 +115,8 @@ report("galaxies", z, forest, mlp)
 # Photometric against spectroscopic redshift
 # ------------------------------------------
 # Both models follow the diagonal up to z of about 0.3, where most of the
-# galaxies are; the network's scatter is slightly smaller.
+# galaxies are; the network's scatter is slightly smaller (sigma_NMAD 0.0156
+# against the forest's 0.0164, 0.3 % and 0.4 % outliers).
 fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), sharex=True, sharey=True)
 for ax, (model, z_phot) in zip(
     axes, [("random forest", forest), ("KerasMLPRegressor", mlp)]
@@ -159,7 +160,8 @@ fig.tight_layout()
 
 # %%
 # The predicted std also ranks the galaxies: the quarter with the smallest
-# std has a much smaller scatter than the quarter with the largest.
+# std (median 0.011) has a scatter of 0.010, the quarter with the largest
+# (median 0.025) one of 0.025.
 quartile = np.digitize(std, np.quantile(std, [0.25, 0.5, 0.75]))
 for q in range(4):
     sel = quartile == q
@@ -173,9 +175,12 @@ for q in range(4):
 # -------
 # Quasars are harder: their redshifts reach 5, their colours are dominated
 # by emission lines moving through the filters, and the same colours occur
-# at several redshifts. The same models, trained on the 850 quasars only,
-# have a scatter several times larger and many outliers. The predicted std
-# of the network is large where the colours are ambiguous.
+# at several redshifts. The same models, trained on the 850 quasars only
+# (680 per fold), have a scatter five times larger and a quarter or more of
+# outliers. Here the forest is the better model: the network's configuration
+# was chosen for 4,000 galaxies, and on 680 quasars its 100 epochs of
+# batches of 256 are only 300 gradient steps. Its predicted std is still
+# large where the colours are ambiguous.
 zq, forest_q, mlp_q, std_q = cross_validated(quasar)
 report("quasars", zq, forest_q, mlp_q)
 print(f"quasars within 1 std: {np.mean(np.abs(zq - mlp_q) <= std_q):.3f}")

@@ -86,7 +86,7 @@ class CNNRegressor(KerasRegressorBase):
         **KerasRegressorBase._parameter_constraints,
         **architecture_constraints(CNNClassifier),
     }
-    _default_builder = CNNClassifier._default_builder
+    _default_builder = staticmethod(CNNClassifier._default_builder)
 
     def __init__(
         self,

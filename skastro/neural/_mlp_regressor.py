@@ -94,7 +94,7 @@ class KerasMLPRegressor(KerasRegressorBase):
         **KerasRegressorBase._parameter_constraints,
         **architecture_constraints(KerasMLPClassifier),
     }
-    _default_builder = KerasMLPClassifier._default_builder
+    _default_builder = staticmethod(KerasMLPClassifier._default_builder)
 
     def __init__(
         self,

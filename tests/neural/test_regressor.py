@@ -136,7 +136,7 @@ def test_weighted_fit_equals_repeated_fit(linear):
 
 
 @pytest.mark.parametrize("make", REGRESSORS)
-def test_seed_routing_and_pickle(make, linear, tmp_path):
+def test_seed_routing_and_pickle(make, linear):
     # equal seeds give equal networks, another seed another one; a routed
     # optimizer parameter reaches the optimizer and can be grid-searched;
     # a pickled copy predicts exactly as the original (mean and std)
