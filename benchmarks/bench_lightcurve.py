@@ -217,7 +217,7 @@ def bench_periodogram(seq, t, m, e, n_sub, rows):
     from astropy.timeseries import LombScargle
 
     from skastro.lightcurve._features._batch import SegmentBatch
-    from skastro.lightcurve._features._periodogram import (
+    from skastro.lightcurve._features.periodogram import (
         fft_backend,
         periodogram_peaks,
     )

@@ -56,6 +56,8 @@ REAL_DATA_EXAMPLES = (
     "plot_ztf_real_bogus.py",
     "plot_optuna_pipeline_tuning.py",
     "plot_lightcurve_speed.py",
+    "plot_gp_augmentation.py",
+    "plot_xd_deconvolution.py",
     "plot_sdss_photometric_redshift.py",
 )
 

@@ -6,11 +6,14 @@ per observation) into light curves; :func:`feature_definitions` gives the
 one-line definition of every feature.
 """
 
+from ._augment import LightCurveGPAugmenter
 from ._dask import transform_dask
+from ._plan import feature_definitions
 from ._sequence import LightCurveSequence, from_long_table
-from ._transformer import LightCurveFeatures, feature_definitions
+from ._transformer import LightCurveFeatures
 
 __all__ = [
+    "LightCurveGPAugmenter",
     "LightCurveFeatures",
     "LightCurveSequence",
     "feature_definitions",

@@ -2,40 +2,24 @@
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_feature_names_in,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from ._features._registry import (
-    FATS_NAMES,
-    MULTIBAND_GROUPS,
-    multiband_names,
-    per_band_specs,
-)
+from ..utils._validation import validate_input
+from ._features._family import mask_short
+from ._features._registry import families_for, per_band_specs
 from ._objects import is_sequence_input, seen_bands
 from ._packing import pack_regular, pack_sequence
+from ._plan import PRESETS, output_plan, resolve_features
 from ._sequence import LightCurveSequence
 
-__all__ = ["LightCurveFeatures", "feature_definitions"]
+__all__ = ["LightCurveFeatures"]
 
-# family -> kernel module (imported on first use: numba stays out of import time)
-_FAMILY_MODULES = {
-    "sampling": "_sampling",
-    "stats": "_stats",
-    "variability": "_variability",
-    "periodogram": "_periodogram",
-    "fourier": "_periodogram",
-}
-_PRESETS = ("all", "fast", "fats")
 _POINTS_PER_CHUNK = 1 << 20
 
 
@@ -114,16 +98,17 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    Inputs: a 2-D array ``(n_objects, n_epochs)`` (regular sampling at times
-    0, 1, ..., NaN for a missing epoch, unit errors, one band); a sequence of
-    per-object arrays ``(n_points, 2|3|4)`` = ``(t, m[, err[, band]])`` or of
-    dicts / DataFrames with ``time``, ``mag``, ``err``, ``band`` columns; or
-    :func:`from_long_table`'s result. Non-finite points are dropped (counted
+    Inputs: a 2-D array, DataFrame or astropy Table ``(n_objects,
+    n_epochs)`` (regular sampling at times 0, 1, ..., NaN for a missing
+    epoch, unit errors, one band; a non-numeric cell is named by column and
+    row in the error); a sequence of per-object arrays ``(n_points, 2|3|4)``
+    = ``(t, m[, err[, band]])`` or of dicts / DataFrames with ``time``,
+    ``mag``, ``err``, ``band`` columns; or :func:`from_long_table`'s result. Non-finite points are dropped (counted
     in one warning per call; NaN in a 2-D array is a missing epoch and is not
     counted), times are sorted, and slopes skip pairs of equal times.
 
     With one band, names are bare (``std``); with several, each per-band
-    feature ends in ``_<band>`` (``std_g``) and colours between consecutive
+    feature ends in ``_<band>`` (``std_g``) and colours between adjacent
     bands are added (``color_g_r_mean``), with ``period_multiband_0`` ...
 
     The periodogram is the generalised (floating-mean, ``1 / err^2``
@@ -163,7 +148,7 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "features": [StrOptions(set(_PRESETS)), list, tuple],
+        "features": [StrOptions(set(PRESETS)), list, tuple],
         "bands": [list, tuple, np.ndarray, None],
         "n_peaks": [Interval(Integral, 1, None, closed="left")],
         "min_period": [Interval(Real, 0, None, closed="neither")],
@@ -211,8 +196,8 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_objects, n_epochs), sequence of light \
-curves or LightCurveSequence
+        X : array-like, DataFrame or astropy Table of shape (n_objects, \
+n_epochs), sequence of light curves or LightCurveSequence
             Light curves (see Notes of the class).
         y : None
             Ignored.
@@ -233,7 +218,7 @@ curves or LightCurveSequence
                     delattr(self, attr)
             seen = seen_bands(X)
         else:
-            validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64)
+            validate_input(self, X, reset=True, ensure_all_finite="allow-nan")
             seen = []
         if self.bands is not None:
             bands = list(self.bands)
@@ -253,80 +238,13 @@ curves or LightCurveSequence
         else:
             bands = seen if seen else [0]
         self.bands_ = np.asarray(bands)
-        self._resolve_features()  # validates the names
+        resolve_features(self.features, self.n_peaks)  # validates the names
         return self
 
     # ------------------------------------------------------------- outputs
 
-    def _resolve_features(self):
-        """(per-band spec names, multi-band groups, output-name map)."""
-        specs = per_band_specs(self.n_peaks)
-        known = [s.name for s in specs]
-        rename = {}
-        if isinstance(self.features, str):
-            if self.features == "all":
-                base = known
-                groups = list(MULTIBAND_GROUPS)
-            elif self.features == "fast":
-                base = [
-                    s.name for s in specs if s.family not in ("periodogram", "fourier")
-                ]
-                groups = ["color_mean", "color_median", "color_max"]
-            else:  # fats
-                base = [n for n in FATS_NAMES.values() if n in known]
-                rename = {v: k for k, v in FATS_NAMES.items()}
-                groups = []
-        else:
-            base, groups = [], []
-            for name in self.features:
-                if not isinstance(name, str):
-                    raise TypeError(
-                        f"features must be a preset or a list of str; got "
-                        f"{name!r} of type {type(name).__name__}."
-                    )
-                if name in known:
-                    base.append(name)
-                elif name in MULTIBAND_GROUPS:
-                    groups.append(name)
-                elif name in FATS_NAMES and FATS_NAMES[name] in known:
-                    base.append(FATS_NAMES[name])
-                    rename[FATS_NAMES[name]] = name
-                else:
-                    raise ValueError(
-                        f"features: unknown feature {name!r}; expected a preset "
-                        f"{list(_PRESETS)}, a name among {known} or a multi-band "
-                        f"group among {list(MULTIBAND_GROUPS)}."
-                    )
-            if not base and not groups:
-                raise ValueError("features: the list is empty; name at least one.")
-        order = {n: i for i, n in enumerate(known)}
-        base = sorted(set(base), key=order.__getitem__)
-        return base, [g for g in MULTIBAND_GROUPS if g in groups], rename
-
     def _output_plan(self):
-        """(per-band names, groups, output names, definition key per output)."""
-        base, groups, rename = self._resolve_features()
-        bands = [str(b) for b in self.bands_.tolist()]
-        names, keys = [], []
-        if len(bands) == 1:
-            names = [rename.get(n, n) for n in base]
-            keys = list(base)
-        else:
-            for b in bands:
-                names += [f"{rename.get(n, n)}_{b}" for n in base]
-                keys += list(base)
-            mb = multiband_names(bands, self.n_peaks)
-            for g in groups:
-                if g == "period_multiband":
-                    picked = [n for n in mb if n.startswith("period_multiband_")]
-                else:
-                    suffix = "_" + g.split("_", 1)[1]
-                    picked = [
-                        n for n in mb if n.startswith("color_") and n.endswith(suffix)
-                    ]
-                names += picked
-                keys += picked
-        return base, groups, names, keys
+        return output_plan(self.features, self.n_peaks, self.bands_.tolist())
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output features.
@@ -345,7 +263,7 @@ curves or LightCurveSequence
         check_is_fitted(self, "bands_")
         if hasattr(self, "n_features_in_"):
             _check_feature_names_in(self, input_features)
-        return np.asarray(self._output_plan()[2], dtype=object)
+        return np.asarray(self._output_plan().names, dtype=object)
 
     # ------------------------------------------------------------ transform
 
@@ -354,8 +272,8 @@ curves or LightCurveSequence
 
         Parameters
         ----------
-        X : array-like of shape (n_objects, n_epochs), sequence of light \
-curves or LightCurveSequence
+        X : array-like, DataFrame or astropy Table of shape (n_objects, \
+n_epochs), sequence of light curves or LightCurveSequence
             Light curves (see Notes of the class).
 
         Returns
@@ -365,14 +283,12 @@ curves or LightCurveSequence
             :meth:`get_feature_names_out`.
         """
         check_is_fitted(self, "bands_")
-        base, groups, names, _ = self._output_plan()
+        plan = self._output_plan()
         if is_sequence_input(X):
             regular = False
             n = len(X)
         else:
-            X = validate_data(
-                self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64
-            )
+            X = validate_input(self, X, reset=False, ensure_all_finite="allow-nan")
             regular = True
             n = X.shape[0]
         bounds = self._chunks(X, regular, n)
@@ -388,7 +304,7 @@ curves or LightCurveSequence
                 packed = pack_sequence(
                     X[lo:hi], self.bands_, errors=self.errors, start=lo
                 )
-            return packed, self._compute(packed, base, groups, len(names))
+            return packed, self._compute(packed, plan)
 
         if self.n_jobs in (None, 1):
             results = [job(lo, hi) for lo, hi in bounds]
@@ -401,7 +317,7 @@ curves or LightCurveSequence
         out = (
             np.concatenate([r[1] for r in results])
             if results
-            else np.empty((0, len(names)))
+            else np.empty((0, len(plan.names)))
         )
         self._warn(results, [lo for lo, _ in self._chunks(X, regular, n)])
         return out
@@ -451,8 +367,10 @@ curves or LightCurveSequence
                 stacklevel=3,
             )
 
-    def _compute(self, packed, base, groups, n_out):
+    def _compute(self, packed, plan):
+        """Features of one packed chunk, ``plan.names`` in order."""
         from ._features._batch import SegmentBatch
+        from ._features._multiband import colour_columns
 
         n_obj = packed.n_objects
         n_bands = len(packed.bands)
@@ -464,99 +382,32 @@ curves or LightCurveSequence
             n_objects=n_obj,
             n_bands=n_bands,
         )
-        families = {s.family for s in per_band_specs(self.n_peaks) if s.name in base}
-        if "period_multiband" in groups and n_bands > 1:
-            families.add("periodogram")
         values: dict[str, np.ndarray] = {}
-        done = set()
-        for family in ("sampling", "stats", "variability", "periodogram", "fourier"):
-            if family not in families:
-                continue
-            module_name = _FAMILY_MODULES[family]
-            if module_name in done:
-                continue
-            done.add(module_name)
-            module = importlib.import_module(
-                f"skastro.lightcurve._features.{module_name}"
-            )
-            kwargs = self._family_kwargs(module_name)
-            if module_name in ("_stats", "_variability"):
-                kwargs["names"] = base
-            values.update(module.compute(batch, **kwargs))
+        for family in families_for(plan.base, plan.groups, n_bands, self.n_peaks):
+            params = {name: getattr(self, name) for name in family.params}
+            values.update(family.compute(batch, plan.base, values, **params))
+        # the registry's minimum points, whatever a kernel gave below them
+        specs = [s for s in per_band_specs(self.n_peaks) if s.name in plan.base]
+        mask_short(values, specs, batch.lengths)
         cols = []
         for b in range(n_bands):
-            for name in base:
+            for name in plan.base:
                 cols.append(values[name].reshape(n_obj, n_bands)[:, b])
-        if n_bands > 1 and groups:
-            from ._features import _multiband
-
-            mb = _multiband.compute(batch, values, groups, self.n_peaks)
-            cols += mb
+        if n_bands > 1 and plan.groups:
+            cols += colour_columns(batch, values, plan.groups, self.n_peaks)
         out = np.column_stack(cols) if cols else np.empty((n_obj, 0))
+        if out.shape[1] != len(plan.names):
+            raise RuntimeError(
+                f"LightCurveFeatures computed {out.shape[1]} columns for "
+                f"{len(plan.names)} names; the feature registry and the kernels "
+                "disagree."
+            )
         out = np.where(np.isfinite(out), out, self.fill_value)
         if packed.bad:
             out[np.fromiter(packed.bad.keys(), dtype=np.intp)] = self.fill_value
-        assert out.shape[1] == n_out
         return out
-
-    def _family_kwargs(self, module_name):
-        if module_name == "_periodogram":
-            return {
-                "n_peaks": self.n_peaks,
-                "min_period": self.min_period,
-                "max_period": self.max_period,
-                "oversampling": self.oversampling,
-            }
-        return {}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags
-
-
-def feature_definitions(
-    features: str | list[str] = "all",
-    *,
-    bands: list | None = None,
-    n_peaks: int = 3,
-) -> dict[str, str]:
-    """One-line definition of every feature a configuration outputs.
-
-    Parameters
-    ----------
-    features : {"all", "fast", "fats"} or list of str, default="all"
-        As in :class:`LightCurveFeatures`.
-    bands : list of str or int, default=None
-        Bands; with several, per-band names get ``_<band>`` and the
-        multi-band features are added.
-    n_peaks : int, default=3
-        Periodogram peaks.
-
-    Returns
-    -------
-    definitions : dict of str to str
-        Output name -> definition (biased or unbiased, magnitude or flux),
-        in output order.
-
-    See Also
-    --------
-    LightCurveFeatures : The transformer that computes them.
-
-    Examples
-    --------
-    >>> from skastro.lightcurve import feature_definitions
-    >>> defs = feature_definitions()
-    >>> len(defs) >= 45
-    True
-    >>> defs["std"]
-    'unbiased (N - 1) standard deviation sigma_m'
-    >>> list(feature_definitions(["mean", "color_mean"], bands=["g", "r"]))
-    ['mean_g', 'mean_r', 'color_g_r_mean']
-    """
-    lcf = LightCurveFeatures(features=features, bands=bands, n_peaks=n_peaks)
-    lcf.bands_ = np.asarray(bands if bands is not None else [0])
-    _, _, names, keys = lcf._output_plan()
-    specs = {s.name: s.definition for s in per_band_specs(n_peaks)}
-    mb = multiband_names([str(b) for b in lcf.bands_.tolist()], n_peaks)
-    return {name: specs.get(key) or mb[key] for name, key in zip(names, keys)}

@@ -121,6 +121,22 @@ register_search_space(
         "priors": categorical_param("empirical", "uniform"),
     },
 )
+register_search_space(
+    "XDGMMBayesClassifier",
+    {
+        "n_components": int_param(1, 8),
+        "reg_covar": float_param(1e-6, 1e-2, log=True),
+        "priors": categorical_param("empirical", "uniform"),
+    },
+)
+# a density estimator: searched by its score, the mean log-likelihood
+register_search_space(
+    "XDGaussianMixture",
+    {
+        "n_components": int_param(1, 10),
+        "reg_covar": float_param(1e-6, 1e-2, log=True),
+    },
+)
 
 # neural. Layer sizes are tuples, which an RDB storage does not round-trip
 # (they come back as lists), so the architecture stays as constructed and the

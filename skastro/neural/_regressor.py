@@ -19,7 +19,7 @@ from sklearn.utils.validation import _check_y, check_consistent_length
 from ._base import KerasEstimatorBase
 from ._docs_regressor import fill_doc
 from ._heads import gaussian_nll_loss
-from ._keras_runtime import import_keras
+from ._keras_runtime import float_dtype, import_keras
 
 __all__ = ["KerasRegressorBase", "architecture_constraints"]
 
@@ -44,12 +44,13 @@ class KerasRegressorBase(RegressorMixin, KerasEstimatorBase):
     }
 
     def _loss(self):
-        if self.loss == "gaussian_nll":
-            return gaussian_nll_loss(self.dtype)
-        keras = import_keras()
         # in the network's precision: Keras losses default to float32
+        dtype = float_dtype(self.dtype)
+        if self.loss == "gaussian_nll":
+            return gaussian_nll_loss(dtype)
+        keras = import_keras()
         return keras.losses.MeanSquaredError(
-            reduction="mean_with_sample_weight", dtype=self.dtype
+            reduction="mean_with_sample_weight", dtype=dtype
         )
 
     def _scale_targets(self, y: np.ndarray, sample_weight: np.ndarray) -> np.ndarray:
@@ -104,7 +105,7 @@ class KerasRegressorBase(RegressorMixin, KerasEstimatorBase):
             "output_head": "gaussian" if self.loss == "gaussian_nll" else "linear",
         }
         return self._fit_keras(
-            X, y_scaled.astype(self.dtype), sw, meta, dict(fit_params)
+            X, y_scaled.astype(float_dtype(self.dtype)), sw, meta, dict(fit_params)
         )
 
     @fill_doc()
