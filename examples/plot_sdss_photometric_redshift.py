@@ -82,7 +82,6 @@ def photoz_mlp():
             loss="gaussian_nll",
             epochs=100,
             batch_size=256,
-            validation_fraction=0.0,
             random_state=0,
         ),
     )
