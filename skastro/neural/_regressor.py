@@ -20,6 +20,7 @@ from ._base import KerasEstimatorBase
 from ._docs_regressor import fill_doc
 from ._heads import gaussian_nll_loss
 from ._keras_runtime import float_dtype, import_keras
+from ._stream import is_batch_stream
 
 __all__ = ["KerasRegressorBase", "architecture_constraints"]
 
@@ -87,6 +88,12 @@ class KerasRegressorBase(RegressorMixin, KerasEstimatorBase):
         return self._fit_regressor(X, y, sample_weight, fit_params)
 
     def _fit_regressor(self, X, y, sample_weight, fit_params: dict):
+        if is_batch_stream(X):
+            raise TypeError(
+                f"{type(self).__name__}.fit got a stream of batches; the "
+                "regressors train on arrays (n_samples, ...) held in memory, "
+                "streams are read by the classifiers only."
+            )
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y "

@@ -184,6 +184,8 @@ def test_dataframe_and_bad_target(linear):
         _mlp(epochs=2).fit(X, np.where(np.arange(300) == 5, np.nan, y))
     with pytest.raises(ValueError, match="loss"):
         _mlp(loss="absolute_error").fit(X, y)
+    with pytest.raises(TypeError, match="stream of batches; the regressors"):
+        _mlp().fit(iter([(X, y)]), None)
 
 
 @pytest.mark.parametrize("cls", [KerasMLPRegressor, CNNRegressor])
