@@ -37,6 +37,7 @@ EXAMPLE_ORDER = (
     "plot_frdeep_radio_galaxies.py",
     "plot_keras_model_builder.py",
     "plot_autoencoder_outliers.py",
+    "plot_sdss_photometric_redshift.py",
     "plot_ztf_real_bogus.py",
     "plot_optuna_pipeline_tuning.py",
     "plot_lightcurve_speed.py",
