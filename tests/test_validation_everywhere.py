@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from astropy.table import Table
-from sklearn.base import clone, is_classifier, is_outlier_detector
+from sklearn.base import clone, is_classifier, is_outlier_detector, is_regressor
 from sklearn.utils import get_tags
 
 from skastro.utils import all_estimators
@@ -41,6 +41,8 @@ def _fit_output(estimator, X, y):
         return np.asarray(fitted.fit_resample(X, y)[0], dtype=float)
     if is_classifier(fitted):
         return fitted.fit(X, y).predict_proba(X)
+    if is_regressor(fitted):  # a numeric target: the class as 0 or 1
+        return fitted.fit(X, (y == "QSO").astype(float)).predict(X)
     fitted.fit(X)
     if is_outlier_detector(fitted) or hasattr(fitted, "score_samples"):
         return fitted.score_samples(X)

@@ -6,6 +6,14 @@ never when this package is imported.
 
 from ._autoencoder import Autoencoder
 from ._cnn import CNNClassifier
+from ._cnn_regressor import CNNRegressor
 from ._mlp import KerasMLPClassifier
+from ._mlp_regressor import KerasMLPRegressor
 
-__all__ = ["Autoencoder", "CNNClassifier", "KerasMLPClassifier"]
+__all__ = [
+    "Autoencoder",
+    "CNNClassifier",
+    "CNNRegressor",
+    "KerasMLPClassifier",
+    "KerasMLPRegressor",
+]

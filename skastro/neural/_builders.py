@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ._heads import regression_head
+
 __all__ = ["autoencoder_builder", "cnn_builder", "mlp_builder"]
 
 
@@ -47,7 +49,13 @@ def _conv(keras, Conv, filters: int, kernel_size: int, activation, l2, dtype: st
 
 
 def _softmax_classifier(keras, inputs, h, meta: dict, compile_kwargs: dict, name):
-    """Close the network ``inputs -> h`` with a softmax over the classes; compile."""
+    """Close the network ``inputs -> h`` with a softmax over the classes; compile.
+
+    A regressor's ``meta`` names an ``output_head`` instead (see
+    :mod:`skastro.neural._heads`): the same trunk then ends in that head.
+    """
+    if "output_head" in meta:
+        return regression_head(keras, inputs, h, meta, compile_kwargs, name)
     # the output in the data's precision (float32 under mixed precision)
     outputs = keras.layers.Dense(
         meta["n_classes_"], activation="softmax", dtype=meta["dtype"]

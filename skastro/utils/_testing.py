@@ -86,6 +86,14 @@ CHECK_PARAMS: dict[str, dict] = {
     },
 }
 
+# the regressors run the checks in the configuration of their classifiers'
+# networks (float64, for the reason above)
+for _regressor, _classifier in [
+    ("KerasMLPRegressor", "KerasMLPClassifier"),
+    ("CNNRegressor", "CNNClassifier"),
+]:
+    CHECK_PARAMS[_regressor] = dict(CHECK_PARAMS[_classifier])
+
 # ensemble: why HierarchicalClassifier's forests fail the weight equivalence
 _RANDOM_FOREST_WEIGHTS = (
     "the per-node BalancedRandomForestClassifier draws random under-samples "
