@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -11,6 +10,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ..utils._validation import validate_input
+from ._batching import chunk_bounds, warn_dropped_and_rejected
 from ._features._family import mask_short
 from ._features._registry import PERIODIC_FAMILIES, families_for, per_band_specs
 from ._grid_cap import cap_grids
@@ -28,9 +28,6 @@ def _pandas_output(estimator) -> bool:
     from sklearn.utils._set_output import _get_output_config
 
     return _get_output_config("transform", estimator)["dense"] == "pandas"
-
-
-_POINTS_PER_CHUNK = 1 << 20
 
 
 class LightCurveFeatures(TransformerMixin, BaseEstimator):
@@ -329,7 +326,7 @@ n_epochs), sequence of light curves or LightCurveSequence
             X = validate_input(self, X, reset=False, ensure_all_finite="allow-nan")
             regular = True
             n = X.shape[0]
-        bounds = self._chunks(X, regular, n)
+        bounds = chunk_bounds(X, regular, n, self.chunk_size)
         if self.progress:
             from tqdm.auto import tqdm
 
@@ -379,58 +376,15 @@ n_epochs), sequence of light curves or LightCurveSequence
             if results
             else np.empty((0, len(plan.names)))
         )
-        self._warn(results, [lo for lo, _ in self._chunks(X, regular, n)])
+        warn_dropped_and_rejected(
+            results, chunk_bounds(X, regular, n, self.chunk_size), self.fill_value
+        )
         if isinstance(X, LightCurveSequence) and _pandas_output(self):
             import pandas as pd
 
             # set_output keeps the index of a DataFrame it is handed: the ids
             return pd.DataFrame(out, index=X.index)
         return out
-
-    def _chunks(self, X, regular, n):
-        if self.chunk_size is not None:
-            step = self.chunk_size
-            return [(lo, min(lo + step, n)) for lo in range(0, n, step)]
-        if regular:
-            step = max(1, _POINTS_PER_CHUNK // max(1, X.shape[1]))
-            return [(lo, min(lo + step, n)) for lo in range(0, n, step)]
-        if isinstance(X, LightCurveSequence):
-            cum = X.offsets
-            cuts = [0]
-            while cuts[-1] < n:
-                lo = cuts[-1]
-                hi = int(np.searchsorted(cum, cum[lo] + _POINTS_PER_CHUNK, "right")) - 1
-                cuts.append(min(n, max(hi, lo + 1)))
-            return list(zip(cuts[:-1], cuts[1:]))
-        step = 4096
-        return [(lo, min(lo + step, n)) for lo in range(0, n, step)]
-
-    def _warn(self, results, starts):
-        n_drop = sum(r[0].n_dropped for r in results)
-        if n_drop:
-            n_obj = sum(r[0].n_dropped_objects for r in results)
-            warnings.warn(
-                f"LightCurveFeatures: dropped {n_drop} non-finite point(s) (NaN or "
-                f"inf time, magnitude or error) from {n_obj} light curve(s).",
-                UserWarning,
-                stacklevel=3,
-            )
-        bad = {}
-        for (packed, _), start in zip(results, starts):
-            for i, reason in packed.bad.items():
-                bad[start + i] = (packed.ids[i], reason)
-        if bad:
-            shown = "; ".join(
-                f"{i} (id {ident!r}): {reason}" if ident != i else f"{i}: {reason}"
-                for i, (ident, reason) in list(bad.items())[:5]
-            )
-            more = f"; and {len(bad) - 5} more" if len(bad) > 5 else ""
-            warnings.warn(
-                f"LightCurveFeatures: {len(bad)} light curve(s) rejected and given "
-                f"fill_value={self.fill_value!r} (errors='warn'): {shown}{more}.",
-                UserWarning,
-                stacklevel=3,
-            )
 
     def _compute(self, packed, plan):
         """Features of one packed chunk, ``plan.names`` in order."""
