@@ -16,6 +16,7 @@ import numba
 import numpy as np
 
 from ..families.transient import BAZIN_NAMES, VILLAR_NAMES
+from .linalg import solve_small
 
 _JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
 _MAX_EXP = 700.0
@@ -134,37 +135,6 @@ def _chi2(model, t, f, w, p, row):
 
 
 @numba.njit(**_JIT)
-def _solve(a, b, x):
-    """Solve the small system ``a x = b`` (Gaussian elimination, pivoting).
-
-    Returns False when ``a`` is singular. ``a`` and ``b`` are overwritten.
-    """
-    k = b.shape[0]
-    for c in range(k):
-        piv = c
-        for r in range(c + 1, k):
-            if abs(a[r, c]) > abs(a[piv, c]):
-                piv = r
-        if not (abs(a[piv, c]) > 0.0) or not np.isfinite(a[piv, c]):
-            return False
-        if piv != c:
-            for j in range(k):
-                a[c, j], a[piv, j] = a[piv, j], a[c, j]
-            b[c], b[piv] = b[piv], b[c]
-        for r in range(c + 1, k):
-            fac = a[r, c] / a[c, c]
-            for j in range(c, k):
-                a[r, j] -= fac * a[c, j]
-            b[r] -= fac * b[c]
-    for c in range(k - 1, -1, -1):
-        acc = b[c]
-        for j in range(c + 1, k):
-            acc -= a[c, j] * x[j]
-        x[c] = acc / a[c, c]
-    return True
-
-
-@numba.njit(**_JIT)
 def _clip(p, lo, hi):
     for u in range(p.shape[0]):
         p[u] = min(max(p[u], lo[u]), hi[u])
@@ -248,9 +218,10 @@ def _fit(model, start, t, f, w, p, cov, max_iter):
                     a[u, v] = jtj[u, v]
                 a[u, u] += lam * max(jtj[u, u], 1e-300)
                 rhs[u] = grad[u]
-            if not _solve(a, rhs, dp):
+            if not solve_small(a, rhs, 0.0):
                 lam *= 10.0
                 continue
+            dp[:] = rhs
             for u in range(k):
                 trial[u] = p[u] + dp[u]
             _clip(trial, lo, hi)
@@ -273,10 +244,10 @@ def _fit(model, start, t, f, w, p, cov, max_iter):
             for v in range(k):
                 a[u, v] = jtj[u, v]
             rhs[u] = 1.0 if u == c else 0.0
-        if not _solve(a, rhs, dp):
+        if not solve_small(a, rhs, 0.0):
             cov[:, :] = np.nan
             return chi2
-        cov[:, c] = dp
+        cov[:, c] = rhs
     return chi2
 
 

@@ -13,44 +13,10 @@ import numba
 import numpy as np
 
 from ..families.folded import FAMILY
+from ..kernels.linalg import solve_small
 
 # column j of the kernel's output is FAMILY.features[j]
 NAMES = tuple(spec.name for spec in FAMILY.features)
-
-
-@numba.njit(cache=True, nogil=True, error_model="numpy")
-def _solve(a, rhs):
-    """Gaussian elimination with partial pivoting; NaN when singular."""
-    n = rhs.shape[0]
-    for col in range(n):
-        piv = col
-        best = abs(a[col, col])
-        for r in range(col + 1, n):
-            if abs(a[r, col]) > best:
-                best = abs(a[r, col])
-                piv = r
-        if best < 1e-12 * (abs(a[0, 0]) + 1e-300):
-            rhs[:] = np.nan
-            return rhs
-        if piv != col:
-            for k in range(n):
-                tmp = a[col, k]
-                a[col, k] = a[piv, k]
-                a[piv, k] = tmp
-            tmp = rhs[col]
-            rhs[col] = rhs[piv]
-            rhs[piv] = tmp
-        for r in range(col + 1, n):
-            fct = a[r, col] / a[col, col]
-            for k in range(col, n):
-                a[r, k] -= fct * a[col, k]
-            rhs[r] -= fct * rhs[col]
-    for r in range(n - 1, -1, -1):
-        acc = rhs[r]
-        for k in range(r + 1, n):
-            acc -= a[r, k] * rhs[k]
-        rhs[r] = acc / a[r, r]
-    return rhs
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -115,9 +81,9 @@ def _folded_kernel(t, m, err, seg, period, min_points, min_points_fit, out):
         for r in range(9):
             for q in range(r):
                 ata[r, q] = ata[q, r]
-        coef = _solve(ata, atb)
-        if not np.isfinite(coef[0]):
+        if not solve_small(ata, atb, 1e-12):
             continue
+        coef = atb
         amp = np.empty(4)
         phi = np.empty(4)
         for k in range(4):
