@@ -189,6 +189,12 @@ class TunedPriorsClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         estimator with its columns; other input is checked as an array of any
         dtype (sparse and NaN are left to the estimator)."""
         frame = isinstance(X, pd.DataFrame) or is_astropy_table(X)
+        if frame:
+            # a table reaches the inner estimator as it is (a Pipeline may
+            # select columns by name); a bad cell is still named here
+            validate_input(
+                self, X, reset=reset, dtype="numeric", ensure_all_finite=False
+            )
         return validate_input(
             self,
             X,
