@@ -5,11 +5,13 @@ argument, else ``$SKASTRO_DATA``, else ``~/skastro_data``) and download a
 missing file from its public origin, verifying its SHA-256.
 """
 
+from ._alerce import fetch_ztf_sne
+from ._asas import fetch_asas_lightcurves
 from ._base import get_data_home
 from ._batse import fetch_batse_grb
+from ._bts import fetch_ztf_snia
 from ._frdeep import fetch_frdeep
 from ._generators import make_cutouts, make_light_curves
-from ._lightcurves import fetch_asas_lightcurves, fetch_ztf_sne, fetch_ztf_snia
 from ._realbogus import fetch_ztf_realbogus
 from ._sdss import fetch_sdss_colors
 

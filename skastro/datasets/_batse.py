@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._base import _check_bool, fetch_file
+from ._base import fetch_files, fetcher, tabular_bunch
 
 FOLDER = "batse_grb"
 DURATION_FILE = "duration_table_5b.txt"
@@ -80,13 +79,10 @@ def _read_flux_table(path):
     return values.reshape(-1, len(FLUX_COLUMNS))
 
 
+@fetcher()
 def fetch_batse_grb(
-    *,
-    data_home: str | os.PathLike | None = None,
-    download_if_missing: bool = True,
-    return_X_y: bool = False,
-    as_frame: bool = False,
-):
+    *, data_home=None, download_if_missing=True, return_X_y=False, as_frame=False
+) -> Bunch | tuple:
     """Load the BATSE burst catalogue: T90, T50, fluences and hardness.
 
     1,973 bursts with both a duration and channel fluences (short 477 /
@@ -95,13 +91,7 @@ def fetch_batse_grb(
 
     Parameters
     ----------
-    data_home : str or path-like, default=None
-        Cache folder; ``None`` means ``$SKASTRO_DATA`` or ``~/skastro_data``.
-    download_if_missing : bool, default=True
-        Download missing files from the origin; otherwise raise
-        :class:`OSError`.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
+    %(fetch_parameters)s
     as_frame : bool, default=False
         Return ``data`` as a DataFrame, ``target`` as a Series and ``frame``
         with every catalogue column (index: trigger number).
@@ -136,20 +126,17 @@ def fetch_batse_grb(
     """
     import pandas as pd
 
-    for name, value in [
-        ("download_if_missing", download_if_missing),
-        ("return_X_y", return_X_y),
-        ("as_frame", as_frame),
-    ]:
-        _check_bool(name, value)
-    kw = dict(data_home=data_home, download_if_missing=download_if_missing)
-    dur_path = fetch_file(FOLDER, DURATION_FILE, **kw)
+    dur_path, *flux_paths = fetch_files(
+        FOLDER,
+        DURATION_FILE,
+        *FLUX_FILES.values(),
+        data_home=data_home,
+        download_if_missing=download_if_missing,
+    )
     dur = pd.DataFrame(np.loadtxt(dur_path, ndmin=2), columns=DURATION_COLUMNS)
     fluxes = []
-    for cat, filename in FLUX_FILES.items():
-        table = pd.DataFrame(
-            _read_flux_table(fetch_file(FOLDER, filename, **kw)), columns=FLUX_COLUMNS
-        )
+    for cat, path in zip(FLUX_FILES, flux_paths, strict=True):
+        table = pd.DataFrame(_read_flux_table(path), columns=FLUX_COLUMNS)
         table["catalog"] = cat
         fluxes.append(table)
     n_4b, n_5b = len(fluxes[0]), len(fluxes[1])
@@ -190,21 +177,14 @@ def fetch_batse_grb(
         n_nan_hr=int((~ok).sum()),
         counts=f"short {counts[0]}, long {counts[1]}",
     )
-    frame = None
-    if as_frame:
-        frame = merged.set_index("trigger")
-        frame["target"] = target
-        data, target = frame[FEATURES], frame["target"]
-    else:
-        data = merged[FEATURES].to_numpy(dtype=np.float64)
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
+    return tabular_bunch(
+        merged.set_index("trigger").assign(target=target),
+        FEATURES,
+        target,
+        frame_target="target",
+        as_frame=as_frame,
+        return_X_y=return_X_y,
         target_names=np.array(["short", "long"]),
-        feature_names=list(FEATURES),
         ids=merged["trigger"].to_numpy(),
-        frame=frame,
         DESCR=descr,
     )

@@ -29,10 +29,14 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch
+from sklearn.utils._param_validation import StrOptions
+
+from skastro.utils._constraints import worded
 
 from . import _base
-from ._base import _check_bool, _download, _mirror_url, fetch_file, get_data_home
+from ._base import _download, _mirror_url, fetch_file, fetcher, get_data_home
 from ._pickle_reader import read_pickle
+from ._registry import FRDEEP_ORIGINS, REMOTE_FILES
 
 FOLDER = "frdeep_radio_galaxies"
 SURVEYS = ("first", "nvss")
@@ -172,7 +176,7 @@ def _write_npz(path: Path, arrays: dict[str, np.ndarray], compression: int) -> N
 
 def _build_from_origin(survey: str, dest: Path) -> Path:
     """Download the origin tarball, convert it, verify it, write ``dest``."""
-    url = _base.FRDEEP_ORIGINS[survey]
+    url = FRDEEP_ORIGINS[survey]
     dest.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
@@ -186,7 +190,7 @@ def _build_from_origin(survey: str, dest: Path) -> Path:
                 f"SHA-256 {digest}, expected {CONTENT_SHA256[survey]}; nothing "
                 "was written",
             )
-        entry = _base.REMOTE_FILES[(FOLDER, dest.name)]
+        entry = REMOTE_FILES[(FOLDER, dest.name)]
         tmp = work / dest.name
         for compression in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
             _write_npz(tmp, arrays, compression)
@@ -227,14 +231,22 @@ def _frdeep_path(survey, data_home, download_if_missing) -> Path:
     return _build_from_origin(survey, path)
 
 
+@fetcher(
+    survey=[
+        worded(
+            StrOptions(set(SURVEYS)),
+            message=f"survey must be one of {list(SURVEYS)}, got {{value!r}}",
+        )
+    ]
+)
 def fetch_frdeep(
     *,
     survey: str = "first",
-    data_home: str | os.PathLike | None = None,
-    download_if_missing: bool = True,
-    return_X_y: bool = False,
-    as_frame: bool = False,
-):
+    data_home=None,
+    download_if_missing=True,
+    return_X_y=False,
+    as_frame=False,
+) -> Bunch | tuple:
     """Load FR-DEEP: 600 radio-galaxy images, FRI 264 / FRII 336.
 
     Parameters
@@ -242,14 +254,12 @@ def fetch_frdeep(
     survey : {"first", "nvss"}, default="first"
         Which survey's images: FIRST (1.8 arcsec/pixel) or NVSS (15
         arcsec/pixel). Same sources, labels and split in both.
-    data_home : str or path-like, default=None
-        Cache folder; ``None`` means ``$SKASTRO_DATA`` or ``~/skastro_data``.
+    %(data_home)s
     download_if_missing : bool, default=True
         When the npz is not in the cache: download it from the mirror given
         by ``SKASTRO_DATA_URL``, or else convert the origin's pickled batches
         (without running pickled code); otherwise raise :class:`OSError`.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
+    %(return_X_y)s
     as_frame : bool, default=False
         Also return ``frame``, a DataFrame of filename, target and split.
 
@@ -282,14 +292,6 @@ def fetch_frdeep(
     (550, 50)
     >>> X_train, y_train = fr.data[fr.train_index], fr.target[fr.train_index]
     """
-    for name, value in [
-        ("download_if_missing", download_if_missing),
-        ("return_X_y", return_X_y),
-        ("as_frame", as_frame),
-    ]:
-        _check_bool(name, value)
-    if survey not in SURVEYS:
-        raise ValueError(f"survey must be one of {list(SURVEYS)}, got {survey!r}")
     path = _frdeep_path(survey, data_home, download_if_missing)
     with np.load(path, allow_pickle=False) as npz:
         images, labels = npz["images"], npz["labels"]

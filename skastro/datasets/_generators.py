@@ -252,8 +252,8 @@ def make_light_curves(
     return Bunch(
         data=data,
         target=target,
-        target_names=np.array(classes),
         periods=periods,
+        target_names=np.array(classes),
         bands=bands,
         feature_names=["time", "mag", "err", "band"],
     )

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._base import _check_bool, fetch_file
+from ._base import fetch_file, fetcher, tabular_bunch
 
 FOLDER = "snad_ztf_realbogus"
 FILENAME = "akb_obj_features_snad4.csv"
@@ -41,26 +39,17 @@ tags are by the SNAD team.
 """
 
 
+@fetcher()
 def fetch_ztf_realbogus(
-    *,
-    data_home: str | os.PathLike | None = None,
-    download_if_missing: bool = True,
-    return_X_y: bool = False,
-    as_frame: bool = False,
-):
+    *, data_home=None, download_if_missing=True, return_X_y=False, as_frame=False
+) -> Bunch | tuple:
     """Load the SNAD ZTF real/bogus set: 54 features, artefact vs real.
 
     3,309 objects: artefact (bogus) 1645, real 1664.
 
     Parameters
     ----------
-    data_home : str or path-like, default=None
-        Cache folder; ``None`` means ``$SKASTRO_DATA`` or ``~/skastro_data``.
-    download_if_missing : bool, default=True
-        Download the file from its origin when it is not in the cache;
-        otherwise raise :class:`OSError`.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
+    %(fetch_parameters)s
     as_frame : bool, default=False
         Return ``data`` as a DataFrame, ``target`` as a Series and ``frame``
         with both (index: ``oid``).
@@ -93,12 +82,6 @@ def fetch_ztf_realbogus(
     """
     import pandas as pd
 
-    for name, value in [
-        ("download_if_missing", download_if_missing),
-        ("return_X_y", return_X_y),
-        ("as_frame", as_frame),
-    ]:
-        _check_bool(name, value)
     path = fetch_file(
         FOLDER, FILENAME, data_home=data_home, download_if_missing=download_if_missing
     )
@@ -122,22 +105,15 @@ def fetch_ztf_realbogus(
         n_features=len(features),
         counts=f"artefact {counts[1]}, real {counts[0]}",
     )
-    frame = None
-    if as_frame:
-        frame = df.set_index("oid")[[*features, "label"]].rename(
-            columns={"label": "target"}
-        )
-        data, target = frame[features], frame["target"]
-    else:
-        data = df[features].to_numpy(dtype=np.float64)
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
+    frame = df.set_index("oid")[[*features, "label"]]
+    return tabular_bunch(
+        frame.rename(columns={"label": "target"}),
+        features,
+        target,
+        frame_target="target",
+        as_frame=as_frame,
+        return_X_y=return_X_y,
         target_names=target_names,
-        feature_names=features,
         ids=df["oid"].to_numpy(),
-        frame=frame,
         DESCR=descr,
     )

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._base import _check_bool, fetch_file
+from ._base import fetch_file, fetcher, tabular_bunch
 
 FOLDER = "sdss_dr14_skyserver_10k"
 FILENAME = "skyserver_dr14_10k.csv"
@@ -42,13 +40,10 @@ SDSS as its data policy asks.
 """
 
 
+@fetcher()
 def fetch_sdss_colors(
-    *,
-    data_home: str | os.PathLike | None = None,
-    download_if_missing: bool = True,
-    return_X_y: bool = False,
-    as_frame: bool = False,
-):
+    *, data_home=None, download_if_missing=True, return_X_y=False, as_frame=False
+) -> Bunch | tuple:
     """Load the SDSS DR14 sample: ugriz magnitudes and spectroscopic class.
 
     10,000 objects, classes GALAXY 4998 / STAR 4152 / QSO 850 (imbalanced:
@@ -56,13 +51,7 @@ def fetch_sdss_colors(
 
     Parameters
     ----------
-    data_home : str or path-like, default=None
-        Cache folder; ``None`` means ``$SKASTRO_DATA`` or ``~/skastro_data``.
-    download_if_missing : bool, default=True
-        Download the file from its origin when it is not in the cache;
-        otherwise raise :class:`OSError`.
-    return_X_y : bool, default=False
-        Return ``(data, target)`` instead of a Bunch.
+    %(fetch_parameters)s
     as_frame : bool, default=False
         Return ``data`` as a pandas DataFrame, ``target`` as a Series of class
         names, and ``frame`` with every column (ra, dec, u..z, redshift,
@@ -91,21 +80,13 @@ def fetch_sdss_colors(
     --------
     >>> from skastro.datasets import fetch_sdss_colors
     >>> sdss = fetch_sdss_colors()
-    >>> sdss.data.shape
-    (10000, 5)
-    >>> sdss.feature_names
-    ['u', 'g', 'r', 'i', 'z']
+    >>> sdss.data.shape, sdss.feature_names
+    ((10000, 5), ['u', 'g', 'r', 'i', 'z'])
     >>> sdss.target_names.tolist()
     ['GALAXY', 'QSO', 'STAR']
     """
     import pandas as pd
 
-    for name, value in [
-        ("download_if_missing", download_if_missing),
-        ("return_X_y", return_X_y),
-        ("as_frame", as_frame),
-    ]:
-        _check_bool(name, value)
     path = fetch_file(
         FOLDER, FILENAME, data_home=data_home, download_if_missing=download_if_missing
     )
@@ -119,23 +100,16 @@ def fetch_sdss_colors(
         f"{name} {n}" for name, n in zip(target_names, np.bincount(target))
     )
     descr = DESCR_TEMPLATE.format(n=len(df), counts=counts)
-    frame = df[["ra", "dec", *FEATURES, "redshift", "class"]].copy()
-    if as_frame:
-        data = frame[FEATURES]
-        target = frame["class"]
-    else:
-        data = df[FEATURES].to_numpy(dtype=np.float64)
-        frame = None
-    if return_X_y:
-        return data, target
-    return Bunch(
-        data=data,
-        target=target,
+    return tabular_bunch(
+        df[["ra", "dec", *FEATURES, "redshift", "class"]].copy(),
+        FEATURES,
+        target,
+        frame_target="class",
+        as_frame=as_frame,
+        return_X_y=return_X_y,
         target_names=target_names,
-        feature_names=list(FEATURES),
         redshift=df["redshift"].to_numpy(dtype=np.float64),
         ra=df["ra"].to_numpy(dtype=np.float64),
         dec=df["dec"].to_numpy(dtype=np.float64),
-        frame=frame,
         DESCR=descr,
     )

@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
+from skastro.ensemble._importances import ImportancesMixin
 from skastro.ensemble._nodes import (
     MAX_SEED,
     default_estimator,
@@ -29,7 +30,9 @@ from skastro.utils._validation import check_n_classes, check_priors, validate_in
 
 
 @fill_doc
-class HierarchicalClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class HierarchicalClassifier(
+    ImportancesMixin, ClassifierMixin, MetaEstimatorMixin, BaseEstimator
+):
     """Classifier over a class taxonomy, one classifier per node.
 
     Every internal node of the taxonomy gets its own clone of ``estimator``,
@@ -115,6 +118,16 @@ default="empirical"
         ``levels_[d]`` names the nodes at depth ``d + 1`` (leaves of
         shallower depth carried down), the columns of
         ``predict_proba_levels(X)[d]``.
+    feature_importances_ : ndarray of shape (n_features,)
+        When the node estimators have ``feature_importances_`` (forests,
+        boosted trees): each node's importances, normalised to sum to one,
+        averaged over the nodes with weights the (weighted) number of
+        training samples each node was fitted on. Sums to one.
+    node_feature_importances_ : dict
+        Node name -> its normalised importances (the terms of that average).
+    leaf_feature_importances_ : ndarray of shape (n_classes, n_features)
+        Row ``k`` averages, with the same weights, the nodes on the path from
+        the root to ``classes_[k]``: what the classifier reads to reach it.
     %(fitted_features)s
 
     See Also
@@ -235,7 +248,7 @@ default="empirical"
         rng = (
             None if self.random_state is None else check_random_state(self.random_state)
         )
-        jobs, node_freq = [], []
+        jobs, node_freq, self._node_weight = [], [], {}
         for node in tree.fitted_nodes():
             target = tree.child_of_leaf(node, self._leaf_node)[y_idx]
             rows = np.flatnonzero(target >= 0)
@@ -251,6 +264,9 @@ default="empirical"
             if rng is not None:
                 set_random_states(est, rng.randint(MAX_SEED))
             jobs.append((est, X_node, target[rows], sw_node))
+            self._node_weight[tree.names[node]] = (
+                len(rows) if sw_node is None else float(np.sum(sw_node))
+            )
             freq = np.bincount(
                 target[rows], weights=sw_node, minlength=len(tree.children[node])
             )
@@ -396,24 +412,40 @@ default="empirical"
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
-    @fill_doc
-    def predict_proba_levels(self, X) -> list[np.ndarray]:
+    def predict_proba_levels(self, X, *, as_frame: bool = False):
         """Probabilities of the nodes of every level of the taxonomy.
 
-        %(X_samples)s
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+        as_frame : bool, default=False
+            Return one labelled pandas DataFrame instead of a list of arrays:
+            columns indexed by (``level``, ``node``), level 1 the root's
+            children, and the index of ``X`` when it is a DataFrame.
 
         Returns
         -------
-        probas : list of ndarray
+        probas : list of ndarray, or DataFrame
             ``probas[d]`` has shape (n_samples, len(levels_[d])): the
             probability of each node at depth ``d + 1`` (leaves of shallower
             depth carried down, so every row sums to one). The last entry
-            holds the leaves, in ``levels_[-1]`` order.
+            holds the leaves, in ``levels_[-1]`` order. With ``as_frame``,
+            ``probas[d + 1]`` (a level of the columns) is that block.
         """
         check_is_fitted(self)
-        X = self._validate(X, reset=False)
-        prob = self._node_probabilities(X)
-        return [prob[:, ids] for ids in self._tree.levels()]
+        index = getattr(X, "index", None)
+        prob = self._node_probabilities(self._validate(X, reset=False))
+        blocks = [prob[:, ids] for ids in self._tree.levels()]
+        if not as_frame:
+            return blocks
+        import pandas as pd
+
+        columns = pd.MultiIndex.from_tuples(
+            [(d + 1, name) for d, names in enumerate(self.levels_) for name in names],
+            names=["level", "node"],
+        )
+        return pd.DataFrame(np.hstack(blocks), columns=columns, index=index)
 
     @fill_doc
     def predict(self, X) -> np.ndarray:

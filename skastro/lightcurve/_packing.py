@@ -5,8 +5,9 @@ Accepted inputs (see DESIGN.md, "Light curves"):
 1. a 2-D float array ``(n_samples, n_epochs)``: regular sampling at times
    ``0, 1, ..., n_epochs - 1``, NaN for a missing epoch, unit errors, one band;
 2. a sequence of per-object arrays ``(n_points, 2|3|4)`` = ``(t, m[, err[,
-   band]])``, or of dicts / DataFrames with ``time``, ``mag`` [, ``err``]
-   [, ``band``] columns;
+   band]])``, of tuples of 2-4 separate 1-D columns ``(t, m[, err[,
+   band]])``, or of dicts / DataFrames / Tables with ``time``, ``mag``
+   [, ``err``] [, ``band``] columns;
 3. a :class:`LightCurveSequence`, made from a long table by
    :func:`from_long_table`.
 
@@ -22,7 +23,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._objects import BadLightCurve, concat_objects
+from ._columns import decode_labels
+from ._concat import concat_objects
+from ._objects import BadLightCurve
 from ._sequence import LightCurveSequence
 
 
@@ -103,12 +106,17 @@ def pack_regular(X: np.ndarray, bands) -> PackedLightCurves:
     )
 
 
-def pack_sequence(X, bands, *, errors: str = "raise", start: int = 0):
+def pack_sequence(
+    X, bands, *, errors: str = "raise", start: int = 0, time_unit="d"
+) -> PackedLightCurves:
     """Pack a sequence input; ``start`` is the position of ``X[0]`` in the batch.
 
-    A malformed or unusable object raises :class:`BadLightCurve` under
-    ``errors="raise"``; under ``errors="warn"`` it is kept in ``bad`` with its
-    reason and holds no points.
+    Per-object times become days: plain numbers are read in ``time_unit``,
+    datetimes and astropy ``Time`` become MJD (see :func:`._times.as_days`).
+    A :class:`LightCurveSequence` already holds days and ignores
+    ``time_unit``. A malformed or unusable object raises
+    :class:`BadLightCurve` under ``errors="raise"``; under ``errors="warn"``
+    it is kept in ``bad`` with its reason and holds no points.
     """
     bands = np.asarray(bands)
     if isinstance(X, LightCurveSequence):
@@ -118,7 +126,9 @@ def pack_sequence(X, bands, *, errors: str = "raise", start: int = 0):
         has_band = np.full(len(X), band_raw is not None)
         bad = {}
     else:
-        t, m, err, band_raw, offsets, has_band, bad = concat_objects(X, start, errors)
+        t, m, err, band_raw, offsets, has_band, bad = concat_objects(
+            X, start, errors, time_unit
+        )
         ids = np.arange(start, start + len(X))
     n_obj = offsets.shape[0] - 1
     n_points = t.shape[0]
@@ -236,8 +246,10 @@ def _band_indices(band_raw, bands, has_band, obj) -> np.ndarray:
         out[hit] = order[pos[hit]]
     else:
         lookup = {label: j for j, label in enumerate(labels)}
-        lookup.update({str(label): j for j, label in enumerate(labels)})
-        uniq, inverse = np.unique(band_raw.astype(str), return_inverse=True)
+        lookup.update({_text(label): j for j, label in enumerate(labels)})
+        uniq, inverse = np.unique(
+            decode_labels(band_raw).astype(str), return_inverse=True
+        )
         mapped = np.array([lookup.get(u, -1) for u in uniq.tolist()], dtype=np.intp)
         out = mapped[inverse.ravel()]
     # objects given without a band column take the only band
@@ -245,3 +257,8 @@ def _band_indices(band_raw, bands, has_band, obj) -> np.ndarray:
         no_band = ~has_band[obj]
         out[no_band] = 0 if len(labels) == 1 else -1
     return out
+
+
+def _text(label) -> str:
+    """A band label as text: bytes decoded (FITS columns), others by str."""
+    return label.decode("utf-8") if isinstance(label, bytes) else str(label)

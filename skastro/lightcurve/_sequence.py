@@ -11,6 +11,16 @@ import numbers
 
 import numpy as np
 
+from ._columns import (
+    ColumnError,
+    as_float,
+    column,
+    column_names,
+    decode_labels,
+    raw_column,
+)
+from ._times import as_days
+
 __all__ = ["LightCurveSequence", "from_long_table"]
 
 
@@ -25,21 +35,32 @@ class LightCurveSequence:
 
     Parameters
     ----------
-    time, mag : ndarray of shape (n_points,)
-        Observations of all objects, object after object.
+    time : array-like of shape (n_points,)
+        Times of all objects, object after object: numbers in ``time_unit``,
+        ``datetime64``, a pandas datetime column or astropy ``Time`` (held as
+        MJD days), or a ``Quantity`` with a time unit (held as days).
+    mag : ndarray of shape (n_points,)
+        Magnitudes (or fluxes) in the same order.
     err : ndarray of shape (n_points,) or None
         Errors, or ``None`` for unit errors.
     band : ndarray of shape (n_points,) or None
-        Band labels (strings or integers), or ``None`` for a single band.
+        Band labels (strings or integers; bytes are decoded to strings), or
+        ``None`` for a single band.
     offsets : ndarray of shape (n_objects + 1,)
         Object ``i`` is ``slice(offsets[i], offsets[i + 1])``.
     ids : ndarray of shape (n_objects,)
         Object identifiers, used in error messages.
+    time_unit : str or astropy.units.Unit, default="d"
+        Unit of plain-number times, e.g. ``"s"``, ``"h"`` or ``"yr"``.
 
     Attributes
     ----------
     shape : tuple of int
         ``(n_objects,)``.
+    index : pandas.Index
+        The ids, named ``"id"`` (the index of pandas feature tables).
+    time : ndarray of shape (n_points,)
+        Times in days.
 
     See Also
     --------
@@ -57,11 +78,14 @@ class LightCurveSequence:
     (2, [10.0, 11.0], ['b'])
     """
 
-    def __init__(self, time, mag, err, band, offsets, ids):
-        self.time = np.asarray(time, dtype=float)
-        self.mag = np.asarray(mag, dtype=float)
-        self.err = None if err is None else np.asarray(err, dtype=float)
-        self.band = None if band is None else np.asarray(band)
+    def __init__(self, time, mag, err, band, offsets, ids, *, time_unit="d"):
+        try:
+            self.time = as_days(time, time_unit=time_unit, column="time")
+            self.mag = as_float(mag, column="mag")
+            self.err = None if err is None else as_float(err, column="err")
+        except ColumnError as exc:
+            raise ValueError(f"LightCurveSequence: {exc}") from None
+        self.band = None if band is None else decode_labels(band)
         self.offsets = np.asarray(offsets, dtype=np.int64)
         self.ids = np.asarray(ids)
         n_points = self.time.shape[0]
@@ -91,6 +115,18 @@ class LightCurveSequence:
     @property
     def shape(self) -> tuple[int]:
         return (self.offsets.shape[0] - 1,)
+
+    @property
+    def index(self):
+        """The ids as a :class:`pandas.Index` named ``"id"``.
+
+        scikit-learn's ``set_output(transform="pandas")`` takes the index of
+        the input for the output, so the feature table of a sequence is
+        indexed by its object ids.
+        """
+        import pandas as pd
+
+        return pd.Index(self.ids, name="id")
 
     def __len__(self) -> int:
         return self.offsets.shape[0] - 1
@@ -180,6 +216,7 @@ def from_long_table(
     mag: str,
     err: str | None = None,
     band: str | None = None,
+    time_unit="d",
 ) -> LightCurveSequence:
     """Group a long table (one row per observation) into light curves.
 
@@ -190,13 +227,23 @@ def from_long_table(
     id : str
         Column with the object identifier. Objects keep the order of their
         first row.
-    time, mag : str
-        Columns with the time and the magnitude (or flux).
+    time : str
+        Column with the times: numbers (days, or ``time_unit``), numpy
+        ``datetime64`` or a pandas datetime column (converted to MJD; a
+        time-zone-aware one through UTC), astropy ``Time`` (converted to MJD
+        in the time scale it carries), or a ``Quantity`` / unit-carrying
+        astropy column with a time unit (converted to days). Date strings are
+        refused, never parsed.
+    mag : str
+        Column with the magnitude (or flux).
     err : str, default=None
         Column with the errors; ``None`` means unit errors.
     band : str, default=None
-        Column with the band (strings such as ``"g"`` or integers such as
-        ZTF's ``fid``); ``None`` means one band.
+        Column with the band (strings such as ``"g"``, bytes as read from a
+        FITS file, or integers such as ZTF's ``fid``); ``None`` means one band.
+    time_unit : str or astropy.units.Unit, default="d"
+        Unit of a time column of plain numbers, e.g. ``"s"``, ``"h"`` or
+        ``"yr"``; ignored by times that carry their own unit or scale.
 
     Returns
     -------
@@ -206,8 +253,10 @@ def from_long_table(
     Raises
     ------
     ValueError
-        When a named column is missing, a row has no id, or a time, magnitude
-        or error column cannot be read as numbers.
+        When a named column is missing, a row has no id, a time, magnitude or
+        error column cannot be read as numbers (the message names the column
+        and its first bad value and row), or the time column has a unit that
+        is not a time unit.
 
     See Also
     --------
@@ -225,9 +274,15 @@ def from_long_table(
     LightCurveSequence(2 objects, 4 points, bands [1, 2])
     >>> seq[0]["time"].tolist()
     [1.0, 3.0, 2.0]
+
+    Datetimes become MJD days:
+
+    >>> table["date"] = pd.to_datetime(["2000-01-01T12:00"] * 4)
+    >>> from_long_table(table, id="oid", time="date", mag="mag")[0]["time"].tolist()
+    [51544.5, 51544.5, 51544.5]
     """
     cols = {"id": id, "time": time, "mag": mag, "err": err, "band": band}
-    names = _column_names(table)
+    names = _names_of(table)
     data = {}
     for role, col in cols.items():
         if col is None:
@@ -238,7 +293,20 @@ def from_long_table(
                 f"from_long_table: column {col!r} (given as {role}=) is not in the "
                 f"table; its columns are {sorted(map(str, names))}."
             )
-        data[role] = _column(table, col)
+        try:
+            if role == "time":
+                raw = raw_column(table, col)
+                values = as_days(raw, time_unit=time_unit, column=col)
+            elif role in ("mag", "err"):
+                values = as_float(column(table, col), column=col)
+            else:
+                values = column(table, col)
+        except ColumnError as exc:
+            raise ValueError(
+                f"from_long_table: column {col!r} (given as {role}=) {exc.problem}; "
+                f"expected {exc.expected}."
+            ) from None
+        data[role] = values
     import pandas as pd
 
     codes, uniques = pd.factorize(pd.Series(data["id"]), sort=False)
@@ -253,18 +321,7 @@ def from_long_table(
     np.cumsum(counts, out=offsets[1:])
 
     def take(role):
-        if data[role] is None:
-            return None
-        arr = np.asarray(data[role])[order]
-        if role == "band":
-            return arr
-        try:
-            return arr.astype(float)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(
-                f"from_long_table: column {cols[role]!r} (given as {role}=) could "
-                f"not be read as float: {exc}; expected numbers."
-            ) from None
+        return None if data[role] is None else np.asarray(data[role])[order]
 
     return LightCurveSequence(
         take("time"),
@@ -290,29 +347,12 @@ def _unique_labels(values) -> list:
     return uniq
 
 
-def _column_names(table):
-    if hasattr(table, "colnames"):
-        return list(table.colnames)
-    if hasattr(table, "columns"):
-        return list(table.columns)
-    if isinstance(table, dict):
-        return list(table.keys())
-    raise TypeError(
-        f"from_long_table: expected a pandas DataFrame, an astropy Table or a dict "
-        f"of columns; got {type(table).__name__}."
-    )
-
-
-def _column(table, name):
-    col = table[name]
-    if hasattr(col, "to_numpy"):
-        return col.to_numpy()
-    if hasattr(col, "filled") and getattr(col, "mask", None) is not None:
-        try:
-            return np.asarray(col.filled(np.nan))
-        except (TypeError, ValueError):
-            return np.asarray(col)
-    return np.asarray(col)
+def _names_of(table) -> list:
+    """Column names of a long table, or a TypeError naming its type."""
+    try:
+        return column_names(table)
+    except TypeError as exc:
+        raise TypeError(f"from_long_table: {exc}") from None
 
 
 def _ranges(starts, lengths) -> np.ndarray:

@@ -7,18 +7,28 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ..utils._validation import validate_input
 from ._features._family import mask_short
-from ._features._registry import families_for, per_band_specs
+from ._features._registry import PERIODIC_FAMILIES, families_for, per_band_specs
+from ._grid_cap import cap_grids
 from ._objects import is_sequence_input, seen_bands
 from ._packing import pack_regular, pack_sequence
 from ._plan import PRESETS, output_plan, resolve_features
 from ._sequence import LightCurveSequence
+from ._times import day_factor
 
 __all__ = ["LightCurveFeatures"]
+
+
+def _pandas_output(estimator) -> bool:
+    """Whether ``set_output(transform="pandas")`` (or the global config) is on."""
+    from sklearn.utils._set_output import _get_output_config
+
+    return _get_output_config("transform", estimator)["dense"] == "pandas"
+
 
 _POINTS_PER_CHUNK = 1 << 20
 
@@ -79,8 +89,22 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         Show a tqdm progress bar over the chunks.
     errors : {"raise", "warn"}, default="raise"
         What a malformed object does (mismatched column lengths, error <= 0,
-        unknown band): raise a ValueError naming it, or give its row
-        ``fill_value`` and warn once for the batch.
+        unknown band, a frequency grid over ``max_frequencies``): raise a
+        ValueError naming it, or give its row ``fill_value`` and warn once
+        for the batch.
+    time_unit : str or astropy unit, default="d"
+        Unit of plain-number times (sequence inputs, and the epochs
+        ``0, 1, ...`` of a 2-D array): e.g. ``"s"``, ``"h"``, ``"yr"``. Times
+        are converted to days, the unit of ``min_period``, ``max_period``
+        and the period features. Datetimes and astropy ``Time`` are read as
+        MJD days and a ``Quantity`` in its own unit, whatever ``time_unit``.
+    max_frequencies : int, default=1_000_000
+        Bound on each object's periodogram grid (about ``oversampling *
+        span * (1 / min_period - 1 / max_period)`` frequencies): with the
+        defaults, a span of 20,000 days. An object over it (times in seconds
+        or nanoseconds read as days, a wild time) is handled by ``errors``
+        with a message giving its span, its grid size and the fix, so that
+        no input makes ``transform`` run unbounded.
 
     Attributes
     ----------
@@ -102,10 +126,13 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
     n_epochs)`` (regular sampling at times 0, 1, ..., NaN for a missing
     epoch, unit errors, one band; a non-numeric cell is named by column and
     row in the error); a sequence of per-object arrays ``(n_points, 2|3|4)``
-    = ``(t, m[, err[, band]])`` or of dicts / DataFrames with ``time``,
-    ``mag``, ``err``, ``band`` columns; or :func:`from_long_table`'s result. Non-finite points are dropped (counted
-    in one warning per call; NaN in a 2-D array is a missing epoch and is not
-    counted), times are sorted, and slopes skip pairs of equal times.
+    = ``(t, m[, err[, band]])``, of ``(t, m[, err[, band]])`` tuples of
+    columns, or of dicts / DataFrames with ``time``, ``mag``, ``err``,
+    ``band`` columns; or :func:`from_long_table`'s result. Times may be
+    numbers (``time_unit``), datetimes or astropy ``Time``. Non-finite points
+    are dropped (counted in one warning per call; NaN in a 2-D array is a
+    missing epoch and is not counted), times are sorted, and slopes skip
+    pairs of equal times.
 
     With one band, names are bare (``std``); with several, each per-band
     feature ends in ``_<band>`` (``std_g``) and colours between adjacent
@@ -159,6 +186,8 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         "n_jobs": [Integral, None],
         "progress": ["boolean"],
         "errors": [StrOptions({"raise", "warn"})],
+        "time_unit": [str, HasMethods(["to"])],
+        "max_frequencies": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -175,6 +204,8 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         n_jobs: int | None = None,
         progress: bool = False,
         errors: str = "raise",
+        time_unit: str = "d",
+        max_frequencies: int = 1_000_000,
     ):
         self.features = features
         self.bands = bands
@@ -187,6 +218,8 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.progress = progress
         self.errors = errors
+        self.time_unit = time_unit
+        self.max_frequencies = max_frequencies
 
     # ------------------------------------------------------------------ fit
 
@@ -207,6 +240,7 @@ n_epochs), sequence of light curves or LightCurveSequence
         self : LightCurveFeatures
             Fitted transformer.
         """
+        day_factor(self.time_unit)  # a unit of time, or a ValueError naming it
         if self.max_period is not None and self.max_period <= self.min_period:
             raise ValueError(
                 f"max_period={self.max_period!r} must be larger than "
@@ -280,7 +314,10 @@ n_epochs), sequence of light curves or LightCurveSequence
         -------
         X_features : ndarray of shape (n_objects, n_features_out)
             One row per light curve, columns named by
-            :meth:`get_feature_names_out`.
+            :meth:`get_feature_names_out`. Under
+            ``set_output(transform="pandas")`` a DataFrame indexed by the
+            object ids of a :class:`LightCurveSequence` (``"id"``), or by the
+            index of a DataFrame of regular light curves.
         """
         check_is_fitted(self, "bands_")
         plan = self._output_plan()
@@ -297,12 +334,34 @@ n_epochs), sequence of light curves or LightCurveSequence
 
             bounds = tqdm(bounds, desc="LightCurveFeatures", unit="chunk")
 
+        periodic = any(
+            family.name in PERIODIC_FAMILIES
+            for family in families_for(
+                plan.base, plan.groups, len(self.bands_), self.n_peaks
+            )
+        )
+
         def job(lo, hi):
             if regular:
                 packed = pack_regular(X[lo:hi], self.bands_)
+                packed.t *= day_factor(self.time_unit)
             else:
                 packed = pack_sequence(
-                    X[lo:hi], self.bands_, errors=self.errors, start=lo
+                    X[lo:hi],
+                    self.bands_,
+                    errors=self.errors,
+                    start=lo,
+                    time_unit=self.time_unit,
+                )
+            if periodic:
+                packed = cap_grids(
+                    packed,
+                    max_frequencies=self.max_frequencies,
+                    errors=self.errors,
+                    start=lo,
+                    min_period=self.min_period,
+                    max_period=self.max_period,
+                    oversampling=self.oversampling,
                 )
             return packed, self._compute(packed, plan)
 
@@ -320,6 +379,11 @@ n_epochs), sequence of light curves or LightCurveSequence
             else np.empty((0, len(plan.names)))
         )
         self._warn(results, [lo for lo, _ in self._chunks(X, regular, n)])
+        if isinstance(X, LightCurveSequence) and _pandas_output(self):
+            import pandas as pd
+
+            # set_output keeps the index of a DataFrame it is handed: the ids
+            return pd.DataFrame(out, index=X.index)
         return out
 
     def _chunks(self, X, regular, n):
@@ -406,6 +470,36 @@ n_epochs), sequence of light curves or LightCurveSequence
         if packed.bad:
             out[np.fromiter(packed.bad.keys(), dtype=np.intp)] = self.fill_value
         return out
+
+    def periodogram(self, light_curve):
+        """The periodogram of one light curve on this transformer's grid.
+
+        :func:`~skastro.lightcurve.periodogram` with this transformer's
+        ``min_period``, ``max_period``, ``oversampling``, ``time_unit`` and
+        ``max_frequencies``: the power whose peaks are the ``period_*``
+        features.
+
+        Parameters
+        ----------
+        light_curve : array, tuple, dict or DataFrame
+            One light curve (any per-object form this transformer reads).
+
+        Returns
+        -------
+        Periodogram
+            ``frequency``, ``power`` per band (and ``"multiband"``),
+            ``period``.
+        """
+        from ._periodogram import periodogram
+
+        return periodogram(
+            light_curve,
+            min_period=self.min_period,
+            max_period=self.max_period,
+            oversampling=self.oversampling,
+            time_unit=self.time_unit,
+            max_frequencies=self.max_frequencies,
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, clone
+from sklearn.utils._param_validation import HasMethods, validate_params
 from sklearn.utils.metaestimators import _safe_split
 
 __all__ = ["cross_validate_with_pruning", "keras_pruning_callback"]
@@ -56,6 +57,10 @@ def keras_callbacks_route(estimator: BaseEstimator) -> str | None:
     return None
 
 
+@validate_params(
+    {"trial": [HasMethods(["report", "should_prune"])], "monitor": [str, None]},
+    prefer_skip_nested_validation=True,
+)
 def keras_pruning_callback(trial: Any, monitor: str | None = None) -> Any:
     """Keras callback reporting a validation score to an Optuna trial each epoch.
 
@@ -80,7 +85,10 @@ def keras_pruning_callback(trial: Any, monitor: str | None = None) -> Any:
     -------
     callback : keras.callbacks.Callback
         With attributes ``pruned`` (bool), ``monitor_`` (the key used, set at
-        the first epoch) and ``history_`` (the reported values).
+        the first epoch), ``history_`` (the reported values) and
+        ``needs_validation_data = True``, which makes a ``skastro.neural``
+        estimator hold out its ``validation_fraction`` even without early
+        stopping.
 
     See Also
     --------
@@ -102,6 +110,8 @@ def keras_pruning_callback(trial: Any, monitor: str | None = None) -> Any:
             super().__init__()
             self.trial = trial
             self.monitor = monitor
+            # asks a skastro.neural estimator to hold out its validation part
+            self.needs_validation_data = True
             self.pruned = False
             self.monitor_ = None
             self.history_: list[float] = []

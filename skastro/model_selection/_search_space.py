@@ -1,167 +1,25 @@
-"""Default Optuna search spaces, one small registry entry per estimator class.
+"""The registry of default search spaces, and their resolution through composites.
 
-A space is written with three light specs (:func:`int_param`,
-:func:`float_param`, :func:`categorical_param`) and turned into
-``optuna.distributions`` objects only when :func:`search_space` is called, so
-importing this module never imports Optuna.
+A space is registered per estimator class (:func:`register_search_space`),
+written with the specs of :mod:`._specs`, and resolved by :func:`search_space`
+for an estimator, a Pipeline or a meta-estimator. The registered defaults are
+in :mod:`._default_spaces`. Importing this module never imports Optuna.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import validate_params
 
-__all__ = [
-    "categorical_param",
-    "float_param",
-    "int_param",
-    "register_search_space",
-    "registered_search_spaces",
-    "search_space",
-]
+from skastro.utils._constraints import worded
 
-_SCALAR_TYPES = (type(None), bool, int, float, str)
+from ._specs import _CategoricalSpec, _FloatSpec, _IntSpec, _Spec
 
+__all__ = ["register_search_space", "registered_search_spaces", "search_space"]
 
-@dataclass(frozen=True)
-class _IntSpec:
-    low: int
-    high: int
-    log: bool = False
-    step: int = 1
-
-    def to_optuna(self):
-        from optuna.distributions import IntDistribution
-
-        return IntDistribution(self.low, self.high, log=self.log, step=self.step)
-
-
-@dataclass(frozen=True)
-class _FloatSpec:
-    low: float
-    high: float
-    log: bool = False
-
-    def to_optuna(self):
-        from optuna.distributions import FloatDistribution
-
-        return FloatDistribution(self.low, self.high, log=self.log)
-
-
-@dataclass(frozen=True)
-class _CategoricalSpec:
-    choices: tuple
-
-    def to_optuna(self):
-        from optuna.distributions import CategoricalDistribution
-
-        return CategoricalDistribution(self.choices)
-
-
-def int_param(low: int, high: int, *, log: bool = False, step: int = 1) -> _IntSpec:
-    """Integer dimension of a registered search space.
-
-    Parameters
-    ----------
-    low, high : int
-        Inclusive bounds.
-    log : bool, default=False
-        Sample on a logarithmic scale.
-    step : int, default=1
-        Spacing between candidate values (only with ``log=False``).
-
-    Returns
-    -------
-    spec : object
-        Turned into :class:`optuna.distributions.IntDistribution` by
-        :func:`search_space`.
-
-    Examples
-    --------
-    >>> from skastro.model_selection import int_param
-    >>> int_param(1, 10, log=True)
-    _IntSpec(low=1, high=10, log=True, step=1)
-    """
-    if not low <= high:
-        raise ValueError(
-            f"int_param got low={low!r} > high={high!r}; expected low <= high."
-        )
-    return _IntSpec(int(low), int(high), bool(log), int(step))
-
-
-def float_param(low: float, high: float, *, log: bool = False) -> _FloatSpec:
-    """Float dimension of a registered search space.
-
-    Parameters
-    ----------
-    low, high : float
-        Inclusive bounds (``low > 0`` when ``log=True``).
-    log : bool, default=False
-        Sample on a logarithmic scale.
-
-    Returns
-    -------
-    spec : object
-        Turned into :class:`optuna.distributions.FloatDistribution` by
-        :func:`search_space`.
-
-    Examples
-    --------
-    >>> from skastro.model_selection import float_param
-    >>> float_param(1e-3, 1.0, log=True)
-    _FloatSpec(low=0.001, high=1.0, log=True)
-    """
-    if not low <= high:
-        raise ValueError(
-            f"float_param got low={low!r} > high={high!r}; expected low <= high."
-        )
-    if log and low <= 0:
-        raise ValueError(
-            f"float_param got low={low!r} with log=True; expected low > 0."
-        )
-    return _FloatSpec(float(low), float(high), bool(log))
-
-
-def categorical_param(*choices: None | bool | int | float | str) -> _CategoricalSpec:
-    """Categorical dimension of a registered search space.
-
-    Choices are restricted to ``None``, bool, int, float and str: those are the
-    values an Optuna RDB storage (SQLite, PostgreSQL) gives back unchanged, so
-    a resumed study sets exactly the parameter values it stored.
-
-    Parameters
-    ----------
-    *choices : None, bool, int, float or str
-        The candidate values.
-
-    Returns
-    -------
-    spec : object
-        Turned into :class:`optuna.distributions.CategoricalDistribution` by
-        :func:`search_space`.
-
-    Examples
-    --------
-    >>> from skastro.model_selection import categorical_param
-    >>> categorical_param(None, "balanced")
-    _CategoricalSpec(choices=(None, 'balanced'))
-    """
-    if not choices:
-        raise ValueError("categorical_param got no choices; expected at least one.")
-    for i, choice in enumerate(choices):
-        if not isinstance(choice, _SCALAR_TYPES):
-            raise TypeError(
-                f"categorical_param choice {i} is {choice!r} of type "
-                f"{type(choice).__name__}; expected None, bool, int, float or str "
-                "(the values an Optuna RDB storage round-trips unchanged)."
-            )
-    return _CategoricalSpec(tuple(choices))
-
-
-_Spec = _IntSpec | _FloatSpec | _CategoricalSpec
 _SpaceEntry = Mapping[str, _Spec] | Callable[[BaseEstimator], Mapping[str, _Spec]]
 
 # class name -> space (a mapping of specs, or a function of the estimator
@@ -174,6 +32,29 @@ _REGISTRY: dict[str, _SpaceEntry] = {}
 _INNER_ESTIMATOR_PARAMS = ("estimator", "base_estimator", "sampler", "classifier")
 
 
+@validate_params(
+    {
+        "estimator_class": [
+            worded(
+                type,
+                str,
+                message="register_search_space got estimator_class={value!r}; "
+                "expected a class or a class name.",
+            )
+        ],
+        "space": [
+            worded(
+                Mapping,
+                callable,
+                None,
+                message="register_search_space got space={value!r}; expected a "
+                "mapping of parameter specs, a function returning one, or None "
+                "(to use register_search_space as a decorator).",
+            )
+        ],
+    },
+    prefer_skip_nested_validation=True,
+)
 def register_search_space(
     estimator_class: type | str, space: _SpaceEntry | None = None
 ) -> Any:
@@ -211,20 +92,9 @@ def register_search_space(
     {'max_depth': IntDistribution(high=8, log=False, low=1, step=1)}
     """
     name = estimator_class if isinstance(estimator_class, str) else None
-    if name is None:
-        if not isinstance(estimator_class, type):
-            raise TypeError(
-                f"register_search_space got estimator_class={estimator_class!r}; "
-                "expected a class or a class name."
-            )
-        name = estimator_class.__name__
+    name = name or estimator_class.__name__
 
     def _register(entry: _SpaceEntry) -> _SpaceEntry:
-        if not (callable(entry) or isinstance(entry, Mapping)):
-            raise TypeError(
-                f"register_search_space({name!r}) got space={entry!r}; expected a "
-                "mapping of parameter specs or a function returning one."
-            )
         _REGISTRY[name] = entry
         return entry
 
@@ -233,6 +103,7 @@ def register_search_space(
     return _register(space)
 
 
+@validate_params({}, prefer_skip_nested_validation=True)
 def registered_search_spaces() -> list[str]:
     """Names of the estimator classes that have a registered search space.
 
@@ -291,6 +162,11 @@ def _children(estimator: BaseEstimator) -> list[tuple[str, Any]]:
     ]
 
 
+def _first_unknown(keys: Iterable[str], valid: Mapping[str, Any]) -> str | None:
+    """The first of ``keys`` that is not a key of ``valid`` (a ``get_params()``)."""
+    return next((key for key in keys if key not in valid), None)
+
+
 def _resolve(estimator: Any, path: str) -> tuple[dict, bool]:
     """Return ``(space, found)``; ``found`` says whether anything was registered."""
     if not isinstance(estimator, BaseEstimator):
@@ -302,13 +178,14 @@ def _resolve(estimator: Any, path: str) -> tuple[dict, bool]:
     if entry is not None:
         specs = entry(estimator) if callable(entry) else entry
         valid = estimator.get_params(deep=False)
+        unknown = _first_unknown(specs, valid)
+        if unknown is not None:
+            name = type(estimator).__name__
+            raise ValueError(
+                f"search space of {name} names parameter {unknown!r}, which {name} "
+                f"does not have; expected one of {sorted(valid)}."
+            )
         for key, spec in specs.items():
-            if key not in valid:
-                raise ValueError(
-                    f"search space of {type(estimator).__name__} names parameter "
-                    f"{key!r}, which {type(estimator).__name__} does not have; "
-                    f"expected one of {sorted(valid)}."
-                )
             space[path + key] = _to_distribution(key, spec, owner)
     for name, child in _children(estimator):
         child_space, child_found = _resolve(child, f"{path}{name}__")
@@ -317,6 +194,18 @@ def _resolve(estimator: Any, path: str) -> tuple[dict, bool]:
     return space, found
 
 
+@validate_params(
+    {
+        "estimator": [
+            worded(
+                BaseEstimator,
+                message="search_space got {type} {value!r}; expected a "
+                "scikit-learn estimator instance.",
+            )
+        ]
+    },
+    prefer_skip_nested_validation=True,
+)
 def search_space(estimator: BaseEstimator) -> dict:
     """Default Optuna search space of an estimator, a Pipeline or a meta-estimator.
 
@@ -368,11 +257,6 @@ def search_space(estimator: BaseEstimator) -> dict:
     ['kneighborsclassifier__n_neighbors', 'kneighborsclassifier__p', \
 'kneighborsclassifier__weights']
     """
-    if not isinstance(estimator, BaseEstimator):
-        raise TypeError(
-            f"search_space got {type(estimator).__name__} {estimator!r}; expected a "
-            "scikit-learn estimator instance."
-        )
     space, found = _resolve(estimator, "")
     if not found:
         raise ValueError(
@@ -382,160 +266,3 @@ def search_space(estimator: BaseEstimator) -> dict:
             f"(registered: {registered_search_spaces()})."
         )
     return space
-
-
-# ---------------------------------------------------------------------------
-# scikit-learn and imbalanced-learn estimators used next to skastro's
-# ---------------------------------------------------------------------------
-
-_FOREST = {
-    "n_estimators": int_param(50, 500, log=True),
-    "max_depth": int_param(2, 32, log=True),
-    "min_samples_leaf": int_param(1, 20, log=True),
-    "max_features": float_param(0.1, 1.0),
-}
-register_search_space(
-    "RandomForestClassifier",
-    {
-        **_FOREST,
-        "class_weight": categorical_param(None, "balanced", "balanced_subsample"),
-    },
-)
-register_search_space(
-    "ExtraTreesClassifier",
-    {
-        **_FOREST,
-        "class_weight": categorical_param(None, "balanced", "balanced_subsample"),
-    },
-)
-register_search_space(
-    "BalancedRandomForestClassifier",
-    {**_FOREST, "sampling_strategy": categorical_param("all", "not minority", "auto")},
-)
-register_search_space(
-    "HistGradientBoostingClassifier",
-    {
-        "learning_rate": float_param(1e-2, 0.5, log=True),
-        "max_leaf_nodes": int_param(8, 128, log=True),
-        "min_samples_leaf": int_param(5, 100, log=True),
-        "l2_regularization": float_param(1e-6, 10.0, log=True),
-        "class_weight": categorical_param(None, "balanced"),
-    },
-)
-register_search_space(
-    "LogisticRegression",
-    {
-        "C": float_param(1e-4, 1e4, log=True),
-        "class_weight": categorical_param(None, "balanced"),
-    },
-)
-register_search_space(
-    "SVC",
-    {
-        "C": float_param(1e-3, 1e3, log=True),
-        "gamma": float_param(1e-4, 10.0, log=True),
-        "class_weight": categorical_param(None, "balanced"),
-    },
-)
-register_search_space(
-    "KNeighborsClassifier",
-    {
-        "n_neighbors": int_param(1, 30, log=True),
-        "weights": categorical_param("uniform", "distance"),
-        "p": int_param(1, 2),
-    },
-)
-register_search_space("SMOTE", {"k_neighbors": int_param(1, 15)})
-
-# ---------------------------------------------------------------------------
-# skastro estimators
-# ---------------------------------------------------------------------------
-
-# preprocessing. The magnitude <-> flux conversions get an empty space on
-# purpose: their parameters (photometric system, flux unit, the softening of
-# asinh magnitudes) describe the data, they are not modelling choices.
-register_search_space(
-    "PhotometricColors",
-    {
-        "pairs": categorical_param("adjacent", "all"),
-        "keep_magnitudes": categorical_param(False, True),
-    },
-)
-register_search_space("MagnitudeToFlux", {})
-register_search_space("FluxToMagnitude", {})
-register_search_space(
-    "PolarTransformer", {"angle": categorical_param("radians", "sincos")}
-)
-register_search_space(
-    "SkyCoordinateTransformer",
-    {
-        "frame": categorical_param("galactic", "ecliptic", "icrs"),
-        "output": categorical_param("angles", "sincos", "unit_vector"),
-    },
-)
-
-# lightcurve
-register_search_space(
-    "LightCurveFeatures",
-    {
-        "features": categorical_param("fast", "fats", "all"),
-        "n_peaks": int_param(1, 5),
-        "oversampling": float_param(2.0, 10.0, log=True),
-        "min_period": float_param(0.05, 1.0, log=True),
-    },
-)
-
-# ensemble (the inner ``estimator`` is searched through its own space)
-register_search_space(
-    "HierarchicalClassifier", {"class_weight": categorical_param(None, "balanced")}
-)
-register_search_space(
-    "GMMBayesClassifier",
-    {
-        "n_components": int_param(1, 8),
-        "covariance_type": categorical_param("full", "diag", "tied", "spherical"),
-        "reg_covar": float_param(1e-6, 1e-2, log=True),
-        # class priors matter for imbalanced classes (balanced scorers)
-        "priors": categorical_param("empirical", "uniform"),
-    },
-)
-
-# neural. Layer sizes are tuples, which an RDB storage does not round-trip
-# (they come back as lists), so the architecture stays as constructed and the
-# space covers regularisation and training; set ``epochs`` high and let
-# pruning / early stopping end bad trials. The Autoencoder's ``contamination``
-# (the expected outlier fraction) and ``kind`` (dense or convolutional, set by
-# the input) are decisions about the data, not searched.
-_KERAS_TRAINING = {
-    "learning_rate": float_param(1e-4, 1e-1, log=True),
-    "l2": float_param(1e-6, 1e-2, log=True),
-}
-register_search_space(
-    "KerasMLPClassifier",
-    {
-        **_KERAS_TRAINING,
-        "batch_size": categorical_param(32, 64, 128, 256),
-        "dropout": float_param(0.0, 0.5),
-        "activation": categorical_param("relu", "tanh", "elu"),
-        "class_weight": categorical_param(None, "balanced"),
-    },
-)
-register_search_space(
-    "CNNClassifier",
-    {
-        **_KERAS_TRAINING,
-        "batch_size": categorical_param(16, 32, 64),
-        "dropout": float_param(0.0, 0.5),
-        "kernel_size": categorical_param(3, 5),
-        "augment": categorical_param(False, True),
-        "class_weight": categorical_param(None, "balanced"),
-    },
-)
-register_search_space(
-    "Autoencoder",
-    {
-        **_KERAS_TRAINING,
-        "batch_size": categorical_param(32, 64, 128, 256),
-        "activation": categorical_param("relu", "tanh", "elu"),
-    },
-)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numbers
 import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -13,140 +13,16 @@ from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
+
+from skastro.utils._constraints import worded
 
 from ._pruning import cross_validate_with_pruning
-from ._search_space import search_space
+from ._result import TuningResult
+from ._search_space import _first_unknown, search_space
+from ._storage import STORAGE_CONSTRAINT, _make_storage
 
-__all__ = ["DEFAULT_STORAGE", "TuningResult", "tune"]
-
-#: Storage used when ``tune(storage=None)``: a SQLite file ``skastro_tuning.db``
-#: in the current working directory.
-DEFAULT_STORAGE = "sqlite:///skastro_tuning.db"
-
-# Heartbeat of the RDB storages built from a URL: a trial whose process died
-# (SIGKILL, lost node) stops beating and, ``_GRACE_PERIOD`` seconds later, the
-# next trial started on the study records it as FAIL.
-_HEARTBEAT_INTERVAL = 60
-_GRACE_PERIOD = 180
-
-
-class TuningResult:
-    """Outcome of :func:`tune`: the study, the best parameters, the refitted model.
-
-    Not an estimator itself (it is not fitted again); it forwards
-    ``predict``, ``predict_proba``, ``decision_function``, ``transform`` and
-    ``score`` to ``best_estimator_``.
-
-    Attributes
-    ----------
-    study_ : optuna.study.Study
-        The study, with every trial of every call that used it.
-    best_params_ : dict
-        Parameters of the best COMPLETE trial of the study.
-    best_score_ : float
-        Its mean cross-validated score.
-    best_trial_ : optuna.trial.FrozenTrial
-        The best trial (split scores in its ``user_attrs``).
-    best_estimator_ : estimator
-        A clone of the estimator with ``best_params_``, fitted on all data.
-    param_distributions_ : dict
-        The search space used by this call.
-    scorer_ : callable
-        The scorer (greater is better).
-    n_splits_ : int
-        Number of CV folds.
-    n_trials_ : int
-        Finished trials (COMPLETE or PRUNED) now in the study: what
-        ``n_trials`` counts.
-    trials_run_ : list of int
-        Numbers of the trials run by this call, whatever their state.
-    study_name_ : str
-        Name of the study in the storage.
-    refit_time_ : float
-        Seconds spent refitting ``best_estimator_``.
-
-    See Also
-    --------
-    tune : The function that returns it.
-    """
-
-    def __init__(self, **attributes: Any) -> None:
-        for name, value in attributes.items():
-            setattr(self, name, value)
-
-    def __repr__(self) -> str:
-        return (
-            f"TuningResult(study_name_={self.study_name_!r}, "
-            f"n_trials_={self.n_trials_}, best_score_={self.best_score_:.6g}, "
-            f"best_params_={self.best_params_!r})"
-        )
-
-    def trials_dataframe(self, **kwargs: Any) -> Any:
-        """All trials of the study as a DataFrame (``Study.trials_dataframe``)."""
-        return self.study_.trials_dataframe(**kwargs)
-
-    def predict(self, X: Any) -> np.ndarray:
-        """Predict with ``best_estimator_``."""
-        return self.best_estimator_.predict(X)
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities from ``best_estimator_``."""
-        return self.best_estimator_.predict_proba(X)
-
-    def decision_function(self, X: Any) -> np.ndarray:
-        """Decision function of ``best_estimator_``."""
-        return self.best_estimator_.decision_function(X)
-
-    def transform(self, X: Any) -> Any:
-        """Transform with ``best_estimator_``."""
-        return self.best_estimator_.transform(X)
-
-    def score(self, X: Any, y: Any = None) -> float:
-        """Score ``best_estimator_`` on ``(X, y)`` with ``scorer_``."""
-        return float(self.scorer_(self.best_estimator_, X, y))
-
-
-def _make_storage(storage: Any) -> Any:
-    import optuna
-
-    if storage is None:
-        storage = DEFAULT_STORAGE
-    if isinstance(storage, optuna.storages.BaseStorage):
-        return storage
-    if not isinstance(storage, str):
-        raise TypeError(
-            f"tune got storage={storage!r} of type {type(storage).__name__}; expected "
-            "None, ':memory:', an RDB URL such as 'sqlite:///study.db' or "
-            "'postgresql://user@host/db', or an optuna storage object."
-        )
-    if storage == ":memory:":
-        return optuna.storages.InMemoryStorage()
-    engine_kwargs = None
-    if storage.startswith("sqlite"):
-        # wait for the write lock instead of failing when several processes
-        # write to one SQLite file
-        engine_kwargs = {"connect_args": {"timeout": 120}}
-    import sqlalchemy.exc
-
-    # Several processes opening a new database at once race to create its
-    # tables; the loser gets an IntegrityError/OperationalError and simply
-    # retries against the tables the winner created.
-    for attempt in range(6):
-        try:
-            with warnings.catch_warnings():
-                # the heartbeat is flagged experimental by Optuna; it is what
-                # records a killed trial as FAIL, so skastro opts in knowingly
-                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-                return optuna.storages.RDBStorage(
-                    storage,
-                    engine_kwargs=engine_kwargs,
-                    heartbeat_interval=_HEARTBEAT_INTERVAL,
-                    grace_period=_GRACE_PERIOD,
-                )
-        except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.OperationalError):
-            if attempt == 5:
-                raise
-            time.sleep(0.2 * (attempt + 1))
+__all__ = ["tune"]
 
 
 def _stable_hash(obj: Any) -> str:
@@ -204,22 +80,17 @@ def _suggest(trial: Any, name: str, dist: Any) -> Any:
     )
 
 
-def _check_space(estimator: BaseEstimator, space: Any) -> dict:
+def _check_space(estimator: BaseEstimator, space: Mapping) -> dict:
     from optuna.distributions import BaseDistribution
 
-    if not isinstance(space, Mapping):
-        raise TypeError(
-            f"tune got param_distributions of type {type(space).__name__}; expected "
-            "a dict of parameter name -> optuna distribution."
+    unknown = _first_unknown(space, estimator.get_params(deep=True))
+    if unknown is not None:
+        raise ValueError(
+            f"param_distributions key {unknown!r} is not a parameter of "
+            f"{type(estimator).__name__}; expected one of its get_params() keys "
+            "(nested ones as 'step__param')."
         )
-    valid = estimator.get_params(deep=True)
     for key, dist in space.items():
-        if key not in valid:
-            raise ValueError(
-                f"param_distributions key {key!r} is not a parameter of "
-                f"{type(estimator).__name__}; expected one of its get_params() keys "
-                "(nested ones as 'step__param')."
-            )
         if not isinstance(dist, BaseDistribution):
             raise TypeError(
                 f"param_distributions[{key!r}] is {dist!r}; expected an optuna "
@@ -232,17 +103,81 @@ def _check_space(estimator: BaseEstimator, space: Any) -> dict:
 def _make_pruner(pruning: Any) -> Any:
     import optuna
 
-    if isinstance(pruning, optuna.pruners.BasePruner):
-        return pruning
-    if pruning is True:
-        return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1)
-    if pruning is False:
+    if isinstance(pruning, bool | np.bool_):
+        if pruning:
+            return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1)
         return optuna.pruners.NopPruner()
-    raise TypeError(
-        f"tune got pruning={pruning!r}; expected True, False or an optuna pruner."
-    )
+    return pruning
 
 
+def _purpose(estimator, space) -> dict[str, Any]:
+    """What a study is for: the estimator (steps of a Pipeline) and the space."""
+    steps = getattr(estimator, "steps", None)
+    name = type(estimator).__name__
+    if steps is not None:
+        name += "(" + ", ".join(type(step).__name__ for _, step in steps) + ")"
+    return {"skastro_estimator": name, "skastro_space": sorted(space)}
+
+
+def _check_study_purpose(study, estimator, space) -> None:
+    """Refuse to resume a study created for another estimator or space.
+
+    A study made by ``tune`` records its purpose in ``user_attrs``; a study
+    without that record (new, or made by Optuna directly) gets it now.
+    """
+    wanted = _purpose(estimator, space)
+    stored = {k: study.user_attrs[k] for k in wanted if k in study.user_attrs}
+    if not stored:
+        for key, value in wanted.items():
+            study.set_user_attr(key, value)
+        return
+    if stored != wanted:
+        raise ValueError(
+            f"study {study.study_name!r} was created for "
+            f"{stored.get('skastro_estimator')} with search space "
+            f"{stored.get('skastro_space')}; this call tunes "
+            f"{wanted['skastro_estimator']} with {wanted['skastro_space']}. "
+            "Pass another study_name (or study_name=None, which derives one "
+            "from the estimator and the space) to start a new study."
+        )
+
+
+@validate_params(
+    {
+        "estimator": [BaseEstimator],
+        "X": "no_validation",
+        "y": "no_validation",
+        "param_distributions": [Mapping, None],
+        "scoring": [str, callable, None],
+        "cv": ["cv_object"],
+        "n_trials": [
+            worded(
+                Interval(Integral, 1, None, closed="left"),
+                message="tune got n_trials={value!r}; expected an int >= 1.",
+            )
+        ],
+        "timeout": [Interval(Real, 0, None, closed="neither"), None],
+        "storage": [STORAGE_CONSTRAINT],
+        "study_name": [str, None],
+        "n_jobs": [
+            Interval(Integral, None, -1, closed="right"),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "pruning": [
+            worded(
+                "boolean",
+                HasMethods(["prune"]),
+                message="tune got pruning={value!r}; expected True, False or an "
+                "optuna pruner.",
+            )
+        ],
+        "random_state": ["random_state"],
+        "groups": ["array-like", None],
+        "show_progress_bar": ["boolean"],
+    },
+    # the estimators tune fits validate their own parameters
+    prefer_skip_nested_validation=False,
+)
 def tune(
     estimator: BaseEstimator,
     X: Any,
@@ -259,6 +194,7 @@ def tune(
     pruning: bool | Any = True,
     random_state: int | np.random.RandomState | None = None,
     groups: Any = None,
+    show_progress_bar: bool = False,
 ) -> TuningResult:
     """Tune an estimator or Pipeline with Optuna, in a study that survives crashes.
 
@@ -337,6 +273,8 @@ def tune(
         number of trials already stored, so it does not replay old ones.
     groups : array-like, default=None
         Group labels for a group-aware ``cv`` splitter.
+    show_progress_bar : bool, default=False
+        Show Optuna's progress bar over this call's trials.
 
     Returns
     -------
@@ -348,7 +286,9 @@ def tune(
     ------
     ValueError
         If no trial of the study has completed (every one failed or was
-        pruned); the message gives the first failure.
+        pruned), with the first failure; or if the study named was created
+        for another estimator or search space (the study records both in its
+        ``user_attrs``), naming both.
 
     Warns
     -----
@@ -381,28 +321,11 @@ def tune(
     import optuna
     from optuna.trial import TrialState
 
-    if not isinstance(estimator, BaseEstimator):
-        raise TypeError(
-            f"tune got estimator={estimator!r}; expected a scikit-learn estimator."
-        )
-    if not isinstance(n_trials, numbers.Integral) or isinstance(n_trials, bool):
-        raise TypeError(f"tune got n_trials={n_trials!r}; expected an int >= 1.")
-    if n_trials < 1:
-        raise ValueError(f"tune got n_trials={n_trials!r}; expected an int >= 1.")
-    if timeout is not None and not timeout > 0:
-        raise ValueError(f"tune got timeout={timeout!r}; expected None or > 0.")
-    if not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
-        raise ValueError(f"tune got n_jobs={n_jobs!r}; expected a non-zero int.")
     if isinstance(random_state, np.random.RandomState):
         random_state = int(random_state.randint(np.iinfo(np.int32).max))
-    elif random_state is not None and not isinstance(random_state, numbers.Integral):
-        raise TypeError(
-            f"tune got random_state={random_state!r}; expected None, an int or a "
-            "numpy RandomState."
-        )
-
-    space = search_space(estimator) if param_distributions is None else None
-    space = _check_space(estimator, space if space is not None else param_distributions)
+    if param_distributions is None:
+        param_distributions = search_space(estimator)
+    space = _check_space(estimator, param_distributions)
     cv_ = check_cv(cv, y, classifier=is_classifier(estimator))
     scorer = check_scoring(estimator, scoring=scoring)
     pruner = _make_pruner(pruning)
@@ -425,6 +348,7 @@ def tune(
             f"study {study_name!r} in the storage minimises; expected a study that "
             "maximises the score (scikit-learn scorers: greater is better)."
         )
+    _check_study_purpose(study, estimator, space)
     n_stored = len(study.get_trials(deepcopy=False))
     seed = None if random_state is None else (int(random_state) + n_stored) % 2**32
     study = optuna.load_study(
@@ -469,6 +393,7 @@ def tune(
             timeout=timeout,
             n_jobs=n_jobs,
             catch=(Exception,),
+            show_progress_bar=show_progress_bar,
             callbacks=[
                 optuna.study.MaxTrialsCallback(n_trials, states=finished),
                 record,

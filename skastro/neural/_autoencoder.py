@@ -13,11 +13,14 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import _check_sample_weight
 
-from ._base import KerasEstimatorBase, _import_keras
+from skastro.utils._validation import check_layer_sizes, validate_input
+
+from ._base import KerasEstimatorBase
 from ._builders import autoencoder_builder
-from ._cnn import _validate_shaped
+from ._docs import fill_doc
+from ._keras_runtime import float_dtype, import_keras
 
 __all__ = ["Autoencoder"]
 
@@ -46,6 +49,7 @@ def _weighted_percentile(values, weights, q: float) -> float:
     return float(low + (position - lower) * (high - low))
 
 
+@fill_doc(builder="autoencoder_builder")
 class Autoencoder(
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, OutlierMixin, KerasEstimatorBase
 ):
@@ -80,37 +84,7 @@ class Autoencoder(
         Keras activation of the hidden layers.
     l2 : float, default=0.0
         L2 penalty on all kernels.
-    epochs : int, default=50
-        Number of passes over the training data.
-    batch_size : int, default=128
-        Samples per gradient step (and per prediction batch).
-    optimizer : str or keras optimizer class, default="adam"
-        Keras optimizer; its other arguments are routed as ``optimizer__*``.
-    learning_rate : float, default=1e-3
-        Learning rate of the optimizer.
-    early_stopping : bool, default=False
-        Stop when the validation loss (the training loss if
-        ``validation_fraction=0``) has not improved for ``n_iter_no_change``
-        epochs, and keep the best weights.
-    validation_fraction : float, default=0.1
-        Fraction of the training data held out (seeded) to compute
-        ``val_loss`` after each epoch; held out whenever positive.
-    n_iter_no_change : int, default=10
-        Patience of early stopping, in epochs.
-    dtype : {"float64", "float32"}, default="float64"
-        Precision of the network (float32 is faster, float64 repeatable to the
-        last bit whatever the batching).
-    model : callable or None, default=None
-        Your own builder ``model(meta, compile_kwargs, **params)``, as in
-        scikeras. The encoder must end at a layer named ``"latent"`` and,
-        for :meth:`inverse_transform`, the layers after it must form a chain.
-    routed_params : dict or None, default=None
-        scikeras-style routed parameters (``model__*``, ``optimizer__*``,
-        ``compile__*``, ``fit__*``, ``predict__*``).
-    random_state : int, RandomState instance or None, default=None
-        Seeds Keras and the validation split at each fit.
-    verbose : int, default=0
-        Keras's ``verbose`` during fit.
+    %(training_params)s
 
     Attributes
     ----------
@@ -124,7 +98,8 @@ class Autoencoder(
     input_shape_ : tuple of int
         Shape of one sample (channel axis included for ``kind="conv"``).
     history_ : dict of str to list of float
-        Per-epoch ``loss`` (and ``val_loss`` when validating).
+        Per-epoch ``loss`` (and ``val_loss`` when a validation part is held
+        out: see ``validation_fraction``).
     n_iter_ : int
         Number of epochs run.
     n_features_in_ : int
@@ -141,8 +116,13 @@ class Autoencoder(
     -----
     ``fit(X, y=None, sample_weight=None, **fit_params)`` hands ``fit_params``
     to ``keras.Model.fit``; ``callbacks=[...]`` are appended to the
-    estimator's own, and see ``val_loss`` after each epoch when
-    ``validation_fraction > 0``.
+    estimator's own; one that monitors ``val_loss`` or has a true
+    ``needs_validation_data`` attribute makes the estimator hold out
+    ``validation_fraction`` and sees ``val_loss`` after each epoch.
+
+    A ``model`` builder of your own must end the encoder at a layer named
+    ``"latent"`` and, for :meth:`inverse_transform`, the layers after it must
+    form a chain.
 
     References
     ----------
@@ -195,7 +175,7 @@ class Autoencoder(
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
-        dtype: str = "float64",
+        dtype: str = "float32",
         model: Callable | None = None,
         routed_params: dict | None = None,
         random_state: int | np.random.RandomState | None = None,
@@ -221,23 +201,16 @@ class Autoencoder(
         self.verbose = verbose
 
     def _loss(self):
-        keras = _import_keras()
+        keras = import_keras()
         return keras.losses.MeanSquaredError(
-            reduction="mean_with_sample_weight", dtype=self.dtype
+            reduction="mean_with_sample_weight", dtype=float_dtype(self.dtype)
         )
 
-    def _validate_X(self, X, *, reset: bool):
-        if self.kind == "conv":
-            return _validate_shaped(self, X, "no_validation", reset)
-        X = validate_data(
-            self, X, accept_sparse=False, dtype=[np.float64, np.float32], reset=reset
-        )
-        X = X.astype(self.dtype, copy=False)
-        if reset:
-            self.input_shape_ = (int(X.shape[1]),)
-        return X
+    def _shaped_input(self) -> bool:
+        return self.kind == "conv"
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @fill_doc()
     def fit(self, X, y=None, sample_weight=None, **fit_params) -> Autoencoder:
         """Train the autoencoder to reconstruct ``X`` and set ``offset_``.
 
@@ -247,30 +220,22 @@ class Autoencoder(
             Training data (mostly inliers).
         y : None
             Ignored.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights; an integer weight acts as repeating the
-            sample.
-        **fit_params : dict
-            Extra arguments of ``keras.Model.fit``; ``callbacks`` are appended
-            to the estimator's own.
+        %(sample_weight)s
+        %(fit_params)s
 
         Returns
         -------
         self : Autoencoder
             The fitted estimator.
         """
-        for units in self.encoder_units:
-            if not isinstance(units, Integral) or units < 1:
-                raise ValueError(
-                    f"encoder_units={self.encoder_units!r} of Autoencoder has the "
-                    f"entry {units!r}; expected positive integers."
-                )
-        if len(self.encoder_units) < 1:
-            raise ValueError(
-                "encoder_units=() of Autoencoder is empty; expected at least the "
-                "size of the latent code."
-            )
+        check_layer_sizes(
+            self.encoder_units,
+            param="encoder_units",
+            owner=type(self).__name__,
+            empty="the size of the latent code",
+        )
         X = self._validate_X(X, reset=True)
+        self.input_shape_ = tuple(int(s) for s in X.shape[1:])
         sw = self._prepare_sample_weight(sample_weight, X)
         self._fit_keras(X, None, sw, self._meta(X), dict(fit_params))
         raw_weight = None
@@ -297,13 +262,11 @@ class Autoencoder(
         error = (reconstruction - X.reshape(len(X), -1).astype(np.float64)) ** 2
         return -error.mean(axis=1)
 
+    @fill_doc()
     def score_samples(self, X) -> np.ndarray:
         """Minus the mean squared reconstruction error of each sample.
 
-        Parameters
-        ----------
-        X : array-like
-            Samples, shaped as at fit.
+        %(X_fitted)s
 
         Returns
         -------
@@ -313,13 +276,11 @@ class Autoencoder(
         self._check_fitted()
         return self._score(self._validate_X(X, reset=False))
 
+    @fill_doc()
     def decision_function(self, X) -> np.ndarray:
         """``score_samples(X) - offset_``: negative for outliers.
 
-        Parameters
-        ----------
-        X : array-like
-            Samples, shaped as at fit.
+        %(X_fitted)s
 
         Returns
         -------
@@ -328,13 +289,11 @@ class Autoencoder(
         """
         return self.score_samples(X) - self.offset_
 
+    @fill_doc()
     def predict(self, X) -> np.ndarray:
         """+1 for inliers, -1 for outliers (``decision_function < 0``).
 
-        Parameters
-        ----------
-        X : array-like
-            Samples, shaped as at fit.
+        %(X_fitted)s
 
         Returns
         -------
@@ -343,13 +302,11 @@ class Autoencoder(
         """
         return np.where(self.decision_function(X) < 0, -1, 1)
 
+    @fill_doc()
     def transform(self, X) -> np.ndarray:
         """Latent codes of ``X`` (the output of the ``latent`` layer).
 
-        Parameters
-        ----------
-        X : array-like
-            Samples, shaped as at fit.
+        %(X_fitted)s
 
         Returns
         -------
@@ -358,7 +315,7 @@ class Autoencoder(
         """
         self._check_fitted()
         X = self._validate_X(X, reset=False)
-        keras = _import_keras()
+        keras = import_keras()
         encoder = keras.Model(
             self.model_.inputs[0], self.model_.get_layer("latent").output
         )
@@ -380,18 +337,19 @@ class Autoencoder(
             Reconstructions (``(n_samples, n_features)`` for ``kind="dense"``).
         """
         self._check_fitted()
-        from sklearn.utils import check_array
-
-        Z = check_array(X, dtype=[np.float64, np.float32]).astype(self.dtype)
+        # codes, not the fitted input: no check against n_features_in_
+        Z = validate_input(
+            self, X, reset=False, dtype=[np.float64, np.float32], check_features=False
+        ).astype(float_dtype(self.dtype))
         if Z.shape[1] != self.latent_dim_:
             raise ValueError(
                 f"X has {Z.shape[1]} columns but Autoencoder has latent codes of "
                 f"size {self.latent_dim_}; expected an output of transform."
             )
-        keras = _import_keras()
+        keras = import_keras()
         layers = self.model_.layers
         start = layers.index(self.model_.get_layer("latent")) + 1
-        codes = keras.Input(shape=(self.latent_dim_,), dtype=self.dtype)
+        codes = keras.Input(shape=(self.latent_dim_,), dtype=float_dtype(self.dtype))
         h = codes
         try:
             for layer in layers[start:]:

@@ -2,7 +2,8 @@
 
 Each builder is a function in the scikeras style: it receives ``meta`` (what
 the estimator learned from the data: ``input_shape``, ``n_classes_``,
-``dtype``, ...) and ``compile_kwargs`` (optimizer, loss, metrics) plus the
+``dtype`` of the inputs and outputs, ``dtype_policy`` of the hidden layers,
+...) and ``compile_kwargs`` (optimizer, loss, metrics) plus the
 architecture parameters of the estimator, and returns a compiled
 :class:`keras.Model`. Only standard Keras layers are used, so the models save
 to and load from the ``.keras`` format with ``safe_mode=True``.
@@ -20,6 +21,40 @@ __all__ = ["autoencoder_builder", "cnn_builder", "mlp_builder"]
 
 def _regulariser(keras, l2: float):
     return keras.regularizers.L2(l2) if l2 > 0 else None
+
+
+def _dense(keras, units: int, activation, l2: float, dtype: str, name=None):
+    """A ``Dense`` layer with the builder's activation (None: linear) and L2."""
+    return keras.layers.Dense(
+        int(units),
+        activation=activation,
+        kernel_regularizer=_regulariser(keras, l2),
+        dtype=dtype,
+        name=name,
+    )
+
+
+def _conv(keras, Conv, filters: int, kernel_size: int, activation, l2, dtype: str):
+    """A ``same``-padded convolution with the builder's activation and L2 penalty."""
+    return Conv(
+        int(filters),
+        kernel_size,
+        padding="same",
+        activation=activation,
+        kernel_regularizer=_regulariser(keras, l2),
+        dtype=dtype,
+    )
+
+
+def _softmax_classifier(keras, inputs, h, meta: dict, compile_kwargs: dict, name):
+    """Close the network ``inputs -> h`` with a softmax over the classes; compile."""
+    # the output in the data's precision (float32 under mixed precision)
+    outputs = keras.layers.Dense(
+        meta["n_classes_"], activation="softmax", dtype=meta["dtype"]
+    )(h)
+    model = keras.Model(inputs, outputs, name=name)
+    model.compile(**compile_kwargs)
+    return model
 
 
 def mlp_builder(
@@ -54,24 +89,23 @@ def mlp_builder(
     """
     import keras
 
-    dtype = meta["dtype"]
-    inputs = keras.Input(shape=meta["input_shape"], dtype=dtype)
+    input_dtype, dtype = _dtypes(meta)
+    inputs = keras.Input(shape=meta["input_shape"], dtype=input_dtype)
     h = inputs
     for units in hidden_layer_sizes:
-        h = keras.layers.Dense(
-            int(units),
-            activation=activation,
-            kernel_regularizer=_regulariser(keras, l2),
-            dtype=dtype,
-        )(h)
+        h = _dense(keras, units, activation, l2, dtype)(h)
         if dropout > 0:
             h = keras.layers.Dropout(dropout, dtype=dtype)(h)
-    outputs = keras.layers.Dense(meta["n_classes_"], activation="softmax", dtype=dtype)(
-        h
-    )
-    model = keras.Model(inputs, outputs, name="mlp")
-    model.compile(**compile_kwargs)
-    return model
+    return _softmax_classifier(keras, inputs, h, meta, compile_kwargs, "mlp")
+
+
+def _dtypes(meta: dict) -> tuple[str, str]:
+    """The dtype of the inputs and the dtype policy of the hidden layers.
+
+    They differ under mixed precision (``meta["dtype_policy"]`` is
+    ``"mixed_float16"``: float32 inputs and outputs, float16 hidden layers).
+    """
+    return meta["dtype"], meta.get("dtype_policy", meta["dtype"])
 
 
 def _conv_layers(keras, ndim: int):
@@ -127,45 +161,28 @@ def cnn_builder(
     """
     import keras
 
-    dtype = meta["dtype"]
+    input_dtype, dtype = _dtypes(meta)
     shape = tuple(meta["input_shape"])
     ndim = len(shape) - 1
     Conv, Pool = _conv_layers(keras, ndim)
     AvgPool = (
         keras.layers.AveragePooling1D if ndim == 1 else keras.layers.AveragePooling2D
     )
-    inputs = keras.Input(shape=shape, dtype=dtype)
+    inputs = keras.Input(shape=shape, dtype=input_dtype)
     h = inputs
     if downsample > 1:
         h = AvgPool(downsample, padding="same", dtype=dtype)(h)
     for filters in conv_filters:
-        h = Conv(
-            int(filters),
-            kernel_size,
-            padding="same",
-            activation=activation,
-            kernel_regularizer=_regulariser(keras, l2),
-            dtype=dtype,
-        )(h)
+        h = _conv(keras, Conv, filters, kernel_size, activation, l2, dtype)(h)
         h = Pool(2, padding="same", dtype=dtype)(h)
     h = keras.layers.Flatten(dtype=dtype)(h)
     for units in dense_units:
         if dropout > 0:
             h = keras.layers.Dropout(dropout, dtype=dtype)(h)
-        h = keras.layers.Dense(
-            int(units),
-            activation=activation,
-            kernel_regularizer=_regulariser(keras, l2),
-            dtype=dtype,
-        )(h)
+        h = _dense(keras, units, activation, l2, dtype)(h)
     if dropout > 0:
         h = keras.layers.Dropout(dropout, dtype=dtype)(h)
-    outputs = keras.layers.Dense(meta["n_classes_"], activation="softmax", dtype=dtype)(
-        h
-    )
-    model = keras.Model(inputs, outputs, name="cnn")
-    model.compile(**compile_kwargs)
-    return model
+    return _softmax_classifier(keras, inputs, h, meta, compile_kwargs, "cnn")
 
 
 def autoencoder_builder(
@@ -214,62 +231,34 @@ def autoencoder_builder(
     """
     import keras
 
-    dtype = meta["dtype"]
+    input_dtype, dtype = _dtypes(meta)
     shape = tuple(meta["input_shape"])
     units = [int(u) for u in encoder_units]
-    reg = _regulariser(keras, l2)
-    inputs = keras.Input(shape=shape, dtype=dtype)
+    inputs = keras.Input(shape=shape, dtype=input_dtype)
     if kind == "dense":
         h = inputs
         for u in units[:-1]:
-            h = keras.layers.Dense(
-                u, activation=activation, kernel_regularizer=reg, dtype=dtype
-            )(h)
-        h = keras.layers.Dense(
-            units[-1], kernel_regularizer=reg, dtype=dtype, name="latent"
-        )(h)
+            h = _dense(keras, u, activation, l2, dtype)(h)
+        h = _dense(keras, units[-1], None, l2, dtype, name="latent")(h)
         for u in reversed(units[:-1]):
-            h = keras.layers.Dense(
-                u, activation=activation, kernel_regularizer=reg, dtype=dtype
-            )(h)
-        outputs = keras.layers.Dense(shape[-1], dtype=dtype)(h)
+            h = _dense(keras, u, activation, l2, dtype)(h)
+        outputs = keras.layers.Dense(shape[-1], dtype=input_dtype)(h)
     else:
         ndim = len(shape) - 1
         Conv, Pool = _conv_layers(keras, ndim)
         Up = keras.layers.UpSampling1D if ndim == 1 else keras.layers.UpSampling2D
         h = inputs
         for filters in units[:-1]:
-            h = Conv(
-                filters,
-                kernel_size,
-                padding="same",
-                activation=activation,
-                kernel_regularizer=reg,
-                dtype=dtype,
-            )(h)
+            h = _conv(keras, Conv, filters, kernel_size, activation, l2, dtype)(h)
             h = Pool(2, padding="same", dtype=dtype)(h)
         inner = tuple(int(s) for s in h.shape[1:])
         h = keras.layers.Flatten(dtype=dtype)(h)
-        h = keras.layers.Dense(
-            units[-1], kernel_regularizer=reg, dtype=dtype, name="latent"
-        )(h)
-        h = keras.layers.Dense(
-            int(_prod(inner)),
-            activation=activation,
-            kernel_regularizer=reg,
-            dtype=dtype,
-        )(h)
+        h = _dense(keras, units[-1], None, l2, dtype, name="latent")(h)
+        h = _dense(keras, _prod(inner), activation, l2, dtype)(h)
         h = keras.layers.Reshape(inner, dtype=dtype)(h)
         for filters in reversed(units[:-1]):
             h = Up(2, dtype=dtype)(h)
-            h = Conv(
-                filters,
-                kernel_size,
-                padding="same",
-                activation=activation,
-                kernel_regularizer=reg,
-                dtype=dtype,
-            )(h)
+            h = _conv(keras, Conv, filters, kernel_size, activation, l2, dtype)(h)
         # crop the upsampled grid back to the input size, then map to channels
         excess = [int(h.shape[1 + i]) - shape[i] for i in range(ndim)]
         if any(excess):
@@ -279,9 +268,9 @@ def autoencoder_builder(
                 h = keras.layers.Cropping2D(
                     ((0, excess[0]), (0, excess[1])), dtype=dtype
                 )(h)
-        h = Conv(shape[-1], kernel_size, padding="same", dtype=dtype)(h)
+        h = Conv(shape[-1], kernel_size, padding="same", dtype=input_dtype)(h)
         # flat output: the loss is then one mean squared error per sample
-        outputs = keras.layers.Flatten(dtype=dtype)(h)
+        outputs = keras.layers.Flatten(dtype=input_dtype)(h)
     model = keras.Model(inputs, outputs, name=f"{kind}_autoencoder")
     model.compile(**compile_kwargs)
     return model

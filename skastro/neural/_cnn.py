@@ -8,52 +8,20 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import validate_data
 
-from ._base import KerasClassifierBase
+from skastro.utils._validation import check_layer_sizes
+
+from ._augment import augmented_batches
 from ._builders import cnn_builder
+from ._classifier import KerasClassifierBase
+from ._docs import fill_doc
+from ._keras_runtime import float_dtype
+from ._stream import BatchChecker, RowSubset, is_batch_stream
 
 __all__ = ["CNNClassifier"]
 
 
-def _validate_shaped(estimator, X, y, reset: bool):
-    """Validate images (N, H, W, C) or series (N, L) / (N, L, C).
-
-    A 2-D ``X`` is read as ``n_samples`` series of ``n_features`` steps and
-    one channel. Returns X with an explicit channel axis (and y when given).
-    Shared by :class:`CNNClassifier` and the convolutional
-    :class:`~skastro.neural.Autoencoder`.
-    """
-    kwargs = {
-        "accept_sparse": False,
-        "dtype": [np.float64, np.float32],
-        "allow_nd": True,
-        "reset": reset,
-    }
-    if isinstance(y, str) and y == "no_validation":
-        X = validate_data(estimator, X, **kwargs)
-    else:
-        X, y = validate_data(estimator, X, y, **kwargs)
-    if X.ndim > 4:
-        raise ValueError(
-            f"{type(estimator).__name__} got X of shape {X.shape}; expected images "
-            "(n_samples, height, width, channels) or series (n_samples, length) "
-            "or (n_samples, length, channels)."
-        )
-    if X.ndim == 2:
-        X = X[:, :, None]
-    X = X.astype(estimator.dtype, copy=False)
-    if reset:
-        estimator.input_shape_ = tuple(int(s) for s in X.shape[1:])
-    elif tuple(X.shape[1:]) != estimator.input_shape_:
-        raise ValueError(
-            f"X has sample shape {tuple(X.shape[1:])} but "
-            f"{type(estimator).__name__} was fitted on samples of shape "
-            f"{estimator.input_shape_} (channel axis included)."
-        )
-    return X if isinstance(y, str) and y == "no_validation" else (X, y)
-
-
+@fill_doc(builder="cnn_builder")
 class CNNClassifier(KerasClassifierBase):
     """Convolutional neural network classifier in Keras, the scikit-learn way.
 
@@ -87,41 +55,10 @@ class CNNClassifier(KerasClassifierBase):
         square images only): the sky has no preferred orientation, so these
         are physically valid copies of each cutout. Applied to each training
         batch in NumPy, never to validation data or at prediction; images
-        only (a ``ValueError`` is raised for series).
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes in the loss, multiplied into ``sample_weight``.
-    epochs : int, default=30
-        Number of passes over the training data.
-    batch_size : int, default=32
-        Samples per gradient step (and per prediction batch).
-    optimizer : str or keras optimizer class, default="adam"
-        Keras optimizer; its other arguments are routed as ``optimizer__*``.
-    learning_rate : float, default=1e-3
-        Learning rate of the optimizer.
-    early_stopping : bool, default=False
-        Stop when the validation loss (the training loss if
-        ``validation_fraction=0``) has not improved for ``n_iter_no_change``
-        epochs, and keep the best weights.
-    validation_fraction : float, default=0.1
-        Fraction of the training data held out (stratified, seeded) to compute
-        ``val_loss`` and ``val_accuracy`` after each epoch; held out whenever
-        positive. Set 0 to train on all the data.
-    n_iter_no_change : int, default=10
-        Patience of early stopping, in epochs.
-    dtype : {"float64", "float32"}, default="float64"
-        Precision of the network. float64 gives predictions that do not depend
-        on how samples are batched; float32 trains about twice as fast on a
-        CPU and is the sensible choice for large images.
-    model : callable or None, default=None
-        Your own model builder ``model(meta, compile_kwargs, **params)``, as
-        in scikeras; None uses ``cnn_builder``.
-    routed_params : dict or None, default=None
-        scikeras-style routed parameters (``model__*``, ``optimizer__*``,
-        ``compile__*``, ``fit__*``, ``predict__*``).
-    random_state : int, RandomState instance or None, default=None
-        Seeds Keras, the validation split and the augmentation at each fit.
-    verbose : int, default=0
-        Keras's ``verbose`` during fit.
+        only (a ``ValueError`` is raised for series). Seeded by
+        ``random_state``.
+    %(class_weight)s
+    %(training_params)s
 
     Attributes
     ----------
@@ -132,7 +69,8 @@ class CNNClassifier(KerasClassifierBase):
     model_ : keras.Model
         The trained network.
     history_ : dict of str to list of float
-        Per-epoch ``loss`` and ``accuracy`` (and ``val_*`` when validating).
+        Per-epoch ``loss`` and ``accuracy`` (and ``val_*`` when a validation
+        part is held out: see ``validation_fraction``).
     n_iter_ : int
         Number of epochs run.
     n_features_in_ : int
@@ -149,9 +87,11 @@ class CNNClassifier(KerasClassifierBase):
     -----
     ``fit(X, y, sample_weight=None, **fit_params)`` hands ``fit_params`` to
     ``keras.Model.fit``; ``callbacks=[...]`` are appended to the estimator's
-    own (``pipe.fit(X, y, cnnclassifier__callbacks=[cb])`` in a pipeline), and
-    with ``validation_fraction > 0`` they see ``val_loss`` and
-    ``val_accuracy`` after each epoch (Optuna pruning).
+    own (``pipe.fit(X, y, cnnclassifier__callbacks=[cb])`` in a pipeline); a
+    callback that monitors a ``val_*`` metric or has a true
+    ``needs_validation_data`` attribute (Optuna pruning) makes the estimator
+    hold out ``validation_fraction`` and sees ``val_loss`` and
+    ``val_accuracy`` after each epoch.
 
     References
     ----------
@@ -221,7 +161,7 @@ class CNNClassifier(KerasClassifierBase):
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
-        dtype: str = "float64",
+        dtype: str = "float32",
         model: Callable | None = None,
         routed_params: dict | None = None,
         random_state: int | np.random.RandomState | None = None,
@@ -249,26 +189,58 @@ class CNNClassifier(KerasClassifierBase):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _validate_X(self, X, y="no_validation", *, reset: bool):
-        return _validate_shaped(self, X, y, reset)
+    def _shaped_input(self) -> bool:
+        return True
+
+    def _augments(self) -> bool:
+        return bool(self.augment)
+
+    def _training_data(
+        self, X, y, sample_weight, *, batch_size: int, shuffle, seed: int
+    ) -> dict:
+        """Batches read and augmented one at a time, or the arrays themselves.
+
+        With ``augment=True`` or a memory-mapped ``X``, the batches come in
+        their own seeded order, reshuffled at each epoch (Keras's ``shuffle``
+        does not apply to them); rows of a memory map are read, cast and
+        checked batch by batch.
+        """
+        on_disk = isinstance(X, np.memmap | RowSubset)
+        if not (self.augment or on_disk):
+            return super()._training_data(
+                X, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=seed
+            )
+        if sample_weight is None:
+            sample_weight = np.ones(len(X))
+        transform = None
+        if on_disk:
+            augment_rng = np.random.default_rng([seed, 1]) if self.augment else None
+            transform = BatchChecker(
+                "CNNClassifier",
+                float_dtype(self.dtype),
+                shaped=True,
+                augment_rng=augment_rng,
+            ).X
+        return {
+            "x": augmented_batches(X, y, sample_weight, batch_size, seed, transform)
+        }
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, **fit_params) -> CNNClassifier:
-        """Build the network and train it on ``(X, y)``.
+    @fill_doc()
+    def fit(
+        self, X, y=None, sample_weight=None, *, classes=None, **fit_params
+    ) -> CNNClassifier:
+        """Build the network and train it on ``(X, y)`` or on a stream of batches.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, height, width, channels), \
-(n_samples, length) or (n_samples, length, channels)
-            Training images or series.
-        y : array-like of shape (n_samples,)
-            Class labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights; an integer weight acts as repeating the
-            sample.
-        **fit_params : dict
-            Extra arguments of ``keras.Model.fit``; ``callbacks`` are appended
-            to the estimator's own.
+(n_samples, length) or (n_samples, length, channels); numpy.memmap; \
+keras.utils.PyDataset or function returning batches
+            Training images or series. A :class:`numpy.memmap` is read batch
+            by batch, never whole.
+            %(stream_X)s
+        %(fit_classifier_params)s
 
         Returns
         -------
@@ -276,15 +248,12 @@ class CNNClassifier(KerasClassifierBase):
             The fitted estimator.
         """
         for name in ("conv_filters", "dense_units"):
-            for units in getattr(self, name):
-                if not isinstance(units, Integral) or units < 1:
-                    raise ValueError(
-                        f"{name}={getattr(self, name)!r} of CNNClassifier has the "
-                        f"entry {units!r}; expected positive integers."
-                    )
-        if self.augment and np.ndim(X) != 4:
+            check_layer_sizes(
+                getattr(self, name), param=name, owner=type(self).__name__
+            )
+        if self.augment and not is_batch_stream(X) and np.ndim(X) != 4:
             raise ValueError(
                 f"augment=True of CNNClassifier needs images (n_samples, height, "
                 f"width, channels); got X with {np.ndim(X)} dimensions."
             )
-        return self._fit_classifier(X, y, sample_weight, fit_params)
+        return self._fit_classifier(X, y, sample_weight, fit_params, classes)

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import validate_data
 
-from ._base import KerasClassifierBase
+from skastro.utils._validation import check_layer_sizes
+
 from ._builders import mlp_builder
+from ._classifier import KerasClassifierBase
+from ._docs import fill_doc
 
 __all__ = ["KerasMLPClassifier"]
 
 
+@fill_doc(builder="mlp_builder")
 class KerasMLPClassifier(KerasClassifierBase):
     """Multi-layer perceptron classifier in Keras, the scikit-learn way.
 
@@ -36,49 +39,8 @@ class KerasMLPClassifier(KerasClassifierBase):
         L2 penalty on the kernels of the hidden layers.
     activation : str, default="relu"
         Keras activation of the hidden layers.
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes in the loss, multiplied into ``sample_weight``;
-        ``"balanced"`` weights each class by ``n_samples / (n_classes *
-        count)``, which helps rare classes (QSOs among stars and galaxies).
-    epochs : int, default=50
-        Number of passes over the training data.
-    batch_size : int, default=128
-        Samples per gradient step (and per prediction batch).
-    optimizer : str or keras optimizer class, default="adam"
-        Keras optimizer; its other arguments are routed as
-        ``optimizer__<name>`` (e.g. ``optimizer__momentum``).
-    learning_rate : float, default=1e-3
-        Learning rate of the optimizer.
-    early_stopping : bool, default=False
-        Stop when the validation loss (the training loss if
-        ``validation_fraction=0``) has not improved for ``n_iter_no_change``
-        epochs, and keep the best weights.
-    validation_fraction : float, default=0.1
-        Fraction of the training data held out (stratified, seeded) to
-        compute ``val_loss`` and ``val_accuracy`` after each epoch. It is held
-        out whenever it is positive, as Keras's ``validation_split`` is; set
-        0 to train on all the data.
-    n_iter_no_change : int, default=10
-        Patience of early stopping, in epochs.
-    dtype : {"float64", "float32"}, default="float64"
-        Precision of the network. float64 gives predictions that do not depend
-        on how samples are batched; float32 is faster.
-    model : callable or None, default=None
-        Your own model builder, ``model(meta, compile_kwargs, **params)``
-        returning a ``keras.Model``, as in scikeras. It receives the
-        constructor parameters named in its signature and the routed
-        ``model__*`` parameters. None uses ``mlp_builder``.
-    routed_params : dict or None, default=None
-        Parameters routed as in scikeras: ``model__*`` to the builder,
-        ``optimizer__*`` to the optimizer, ``compile__*`` to
-        ``Model.compile``, ``fit__*`` to ``Model.fit``, ``predict__*`` to
-        ``Model.predict``. ``set_params(optimizer__momentum=0.9)`` stores its
-        argument here, so routed names can be grid-searched.
-    random_state : int, RandomState instance or None, default=None
-        Seeds Keras (weights, dropout, shuffling) and the validation split at
-        each fit; the same integer gives identical predictions.
-    verbose : int, default=0
-        Keras's ``verbose`` during fit.
+    %(class_weight)s
+    %(training_params)s
 
     Attributes
     ----------
@@ -88,7 +50,8 @@ class KerasMLPClassifier(KerasClassifierBase):
         The trained network.
     history_ : dict of str to list of float
         Per-epoch ``loss`` and ``accuracy``, plus ``val_loss`` and
-        ``val_accuracy`` when ``validation_fraction > 0``.
+        ``val_accuracy`` when a validation part is held out (see
+        ``validation_fraction``).
     n_iter_ : int
         Number of epochs run.
     n_features_in_ : int
@@ -107,7 +70,8 @@ class KerasMLPClassifier(KerasClassifierBase):
     ``keras.Model.fit``; a ``callbacks=[...]`` list is appended to the
     estimator's own callbacks (early stopping). In a pipeline it is routed as
     ``pipe.fit(X, y, kerasmlpclassifier__callbacks=[cb])``: this is how an
-    Optuna pruning callback sees ``val_loss`` / ``val_accuracy`` after each
+    Optuna pruning callback (whose ``needs_validation_data`` attribute asks
+    for the validation part) sees ``val_loss`` / ``val_accuracy`` after each
     epoch. The loss is the weighted mean of each batch (Keras's
     ``"mean_with_sample_weight"``), so an integer weight acts as repeating the
     sample.
@@ -163,7 +127,7 @@ class KerasMLPClassifier(KerasClassifierBase):
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
-        dtype: str = "float64",
+        dtype: str = "float32",
         model: Callable | None = None,
         routed_params: dict | None = None,
         random_state: int | np.random.RandomState | None = None,
@@ -187,45 +151,29 @@ class KerasMLPClassifier(KerasClassifierBase):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _validate_X(self, X, y="no_validation", *, reset: bool):
-        kwargs = {
-            "accept_sparse": False,
-            "dtype": [np.float64, np.float32],
-            "reset": reset,
-        }
-        if isinstance(y, str) and y == "no_validation":
-            X = validate_data(self, X, **kwargs)
-            return X.astype(self.dtype, copy=False)
-        X, y = validate_data(self, X, y, **kwargs)
-        return X.astype(self.dtype, copy=False), y
-
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, **fit_params) -> KerasMLPClassifier:
-        """Build the network and train it on ``(X, y)``.
+    @fill_doc()
+    def fit(
+        self, X, y=None, sample_weight=None, *, classes=None, **fit_params
+    ) -> KerasMLPClassifier:
+        """Build the network and train it on ``(X, y)`` or on a stream of batches.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features), \
+keras.utils.PyDataset or function returning batches
             Training features.
-        y : array-like of shape (n_samples,)
-            Class labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights; an integer weight acts as repeating the
-            sample.
-        **fit_params : dict
-            Extra arguments of ``keras.Model.fit``; ``callbacks`` are appended
-            to the estimator's own.
+            %(stream_X)s
+        %(fit_classifier_params)s
 
         Returns
         -------
         self : KerasMLPClassifier
             The fitted estimator.
         """
-        for units in self.hidden_layer_sizes:
-            if not isinstance(units, Integral) or units < 1:
-                raise ValueError(
-                    f"hidden_layer_sizes={self.hidden_layer_sizes!r} of "
-                    f"KerasMLPClassifier has the entry {units!r}; expected "
-                    "positive integers."
-                )
-        return self._fit_classifier(X, y, sample_weight, fit_params)
+        check_layer_sizes(
+            self.hidden_layer_sizes,
+            param="hidden_layer_sizes",
+            owner=type(self).__name__,
+        )
+        return self._fit_classifier(X, y, sample_weight, fit_params, classes)

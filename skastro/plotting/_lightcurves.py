@@ -10,46 +10,13 @@ from ._axes import axes_or_new
 
 
 def _columns(light_curve):
-    """(time, mag, err or None, band or None) of one light curve.
+    """(time in days, mag, err or None, band or None) of one light curve."""
+    from skastro.lightcurve._objects import BadLightCurve, read_object
 
-    Accepts what :class:`~skastro.lightcurve.LightCurveSequence` hands out
-    (a dict with ``time``, ``mag``, ``err``, ``band``), a DataFrame with such
-    columns, an (n_points, 2|3|4) array or a ``(t, m[, e[, band]])`` tuple.
-    """
-    if isinstance(light_curve, dict) or hasattr(light_curve, "columns"):
-        get = light_curve.get if isinstance(light_curve, dict) else None
-        keys = light_curve.keys() if get else light_curve.columns
-
-        def column(*names):
-            for name in names:
-                if name in keys:
-                    return np.asarray(light_curve[name])
-            return None
-
-        time, mag = column("time", "t", "mjd"), column("mag", "m", "flux")
-        if time is None or mag is None:
-            raise ValueError(
-                f"the light curve has columns {sorted(map(str, keys))}; expected "
-                "'time' and 'mag' (and optionally 'err' and 'band')."
-            )
-        return time, mag, column("err", "error"), column("band", "filter")
-    if isinstance(light_curve, tuple | list):
-        parts = [np.asarray(part) for part in light_curve]
-    else:
-        array = np.asarray(light_curve)
-        if array.ndim != 2 or not 2 <= array.shape[1] <= 4:
-            raise ValueError(
-                f"the light curve has shape {array.shape}; expected (n_points, "
-                "2|3|4) columns (time, mag[, err[, band]])."
-            )
-        parts = list(array.T)
-    if not 2 <= len(parts) <= 4:
-        raise ValueError(
-            f"the light curve has {len(parts)} columns; expected (time, mag[, "
-            "err[, band]])."
-        )
-    parts += [None] * (4 - len(parts))
-    return tuple(parts)
+    try:
+        return read_object(light_curve, 0)
+    except BadLightCurve as exc:
+        raise ValueError(f"the light curve {exc.reason}.") from None
 
 
 def plot_folded(
@@ -66,10 +33,12 @@ def plot_folded(
     Parameters
     ----------
     light_curve : dict, DataFrame, array of shape (n_points, 2|3|4) or tuple
-        One light curve: an item of a
+        One light curve in any form
+        :class:`~skastro.lightcurve.LightCurveFeatures` reads: an item of a
         :class:`~skastro.lightcurve.LightCurveSequence` (a dict with
-        ``time``, ``mag`` and optionally ``err`` and ``band``), or the
-        columns ``(time, mag[, err[, band]])``.
+        ``time``, ``mag`` and optionally ``err`` and ``band``), a table with
+        such columns, or the columns ``(time, mag[, err[, band]])``; times
+        may be datetimes or astropy ``Time`` (read as MJD days).
     period : float
         The folding period, in the unit of the times (e.g. ``period_0`` of
         :class:`~skastro.lightcurve.LightCurveFeatures`).
@@ -111,7 +80,6 @@ def plot_folded(
     if int(cycles) != cycles or cycles < 1:
         raise ValueError(f"cycles={cycles!r}; expected an integer >= 1.")
     time, mag, err, band = _columns(light_curve)
-    time, mag = np.asarray(time, dtype=float), np.asarray(mag, dtype=float)
     keep = np.isfinite(time) & np.isfinite(mag)
     if epoch is None:
         bright = np.nanargmin(mag) if magnitudes else np.nanargmax(mag)

@@ -20,15 +20,19 @@ from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from skastro.utils._tables import column_labels, resolve_columns
+from skastro.utils._units import split_units
 from skastro.utils._validation import as_float, validate_input
 
 
 class ColumnTransformerBase(TransformerMixin, BaseEstimator):
     """Template of a transformer on catalogue columns.
 
-    Subclasses implement ``_fit(X)`` (resolve the columns of the validated
-    ``X``, set the fitted attributes), ``_transform(X)`` (the output array)
-    and ``_names_out(names)`` (the output names from the input names).
+    Subclasses implement ``_fit(X, units)`` (resolve the columns of the
+    validated ``X``, set the fitted attributes), ``_transform(X, units)``
+    (the output array) and ``_names_out(names)`` (the output names from the
+    input names). ``units`` holds the unit of each column of ``X`` read
+    before validation stripped them (``None`` for a plain column), or is
+    ``None``; :meth:`_physical` reads columns as floats converted from them.
     """
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -37,8 +41,11 @@ class ColumnTransformerBase(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like, DataFrame or astropy Table of shape (n_samples, n_features)
+        X : array-like, DataFrame, astropy Table or Quantity of shape \
+(n_samples, n_features)
             The input; the class description says which columns are used.
+            Columns with units (a QTable, a Table column's ``unit``, a 2-D
+            Quantity) are converted into the units the transformer uses.
         y : None
             Ignored.
 
@@ -47,7 +54,8 @@ class ColumnTransformerBase(TransformerMixin, BaseEstimator):
         self : object
             The fitted transformer.
         """
-        self._fit(self._validate(X, reset=True))
+        X, units = split_units(X)
+        self._fit(self._validate(X, reset=True), units)
         return self
 
     def transform(self, X) -> np.ndarray:
@@ -55,8 +63,10 @@ class ColumnTransformerBase(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like, DataFrame or astropy Table of shape (n_samples, n_features)
-            The input, with the columns seen in :meth:`fit`.
+        X : array-like, DataFrame, astropy Table or Quantity of shape \
+(n_samples, n_features)
+            The input, with the columns seen in :meth:`fit`; columns with
+            units are converted as in :meth:`fit`.
 
         Returns
         -------
@@ -65,7 +75,8 @@ class ColumnTransformerBase(TransformerMixin, BaseEstimator):
             value used is missing.
         """
         check_is_fitted(self)
-        return self._transform(self._validate(X, reset=False))
+        X, units = split_units(X)
+        return self._transform(self._validate(X, reset=False), units)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names of the output columns.
@@ -94,6 +105,26 @@ class ColumnTransformerBase(TransformerMixin, BaseEstimator):
     def _validate(self, X, *, reset: bool):
         """``X`` as a 2-D array, dtypes kept (text columns are read later)."""
         return validate_input(self, X, reset=reset, dtype=None, ensure_all_finite=False)
+
+    def _physical(self, X, units, positions, convert=None, **kwargs) -> np.ndarray:
+        """Columns ``positions`` of ``X`` as floats, converted from their units.
+
+        ``convert(block, units, labels, owner=...)`` (one of the converters
+        of :mod:`skastro.utils._units`) turns the numbers of each column from
+        its unit into the transformer's; ``kwargs`` go to ``convert``.
+        """
+        positions = list(positions)
+        block = as_float(self, X, positions)
+        if units is None or convert is None:
+            return block
+        labels = self._labels()
+        return convert(
+            block,
+            [units[j] for j in positions],
+            [labels[j] for j in positions],
+            owner=type(self).__name__,
+            **kwargs,
+        )
 
     def _labels(self) -> list[str]:
         """Label of each input column: its name, or ``x{i}``."""

@@ -17,7 +17,7 @@ from skastro.preprocessing._base import (
     renamed_parameter,
 )
 from skastro.preprocessing._docstring import fill_doc
-from skastro.utils._validation import as_float
+from skastro.utils._units import to_magnitudes
 
 
 @fill_doc
@@ -30,6 +30,10 @@ class PhotometricColors(ColumnTransformerBase):
     errors and corrects the magnitudes for Galactic extinction first. The
     output is ``[magnitudes,] colours[, colour errors]``, NaN where a
     magnitude (or error) is missing.
+    Magnitude, error and E(B-V) columns are plain numbers or, in a QTable or
+    a Table with column units, ``u.mag`` or ``u.ABmag`` (read as AB
+    magnitudes); any other unit (a flux in Jy, say) raises a ValueError
+    naming the column, its unit and the physical type expected.
 
     Parameters
     ----------
@@ -143,7 +147,7 @@ class PhotometricColors(ColumnTransformerBase):
         """Former name of ``error_columns_``."""
         return self.error_columns_
 
-    def _fit(self, X):
+    def _fit(self, X, units):
         owner = type(self).__name__
         ebv = None
         if self.extinction is not None:
@@ -178,7 +182,8 @@ class PhotometricColors(ColumnTransformerBase):
             )
         pairs = self._pairs(bands, band_names)
         used = bands + (errors or []) + ([] if ebv is None else [ebv])
-        as_float(self, X, used)  # reject non-numeric and infinite values early
+        # reject non-numeric and infinite values and wrong units early
+        self._physical(X, units, used, to_magnitudes)
         self.bands_ = bands
         self.band_names_ = band_names
         self.pairs_ = pairs
@@ -243,25 +248,25 @@ class PhotometricColors(ColumnTransformerBase):
             f"{band_names}; expected a band name or the column index of a band."
         )
 
-    def _read(self, X, positions) -> np.ndarray:
-        """Columns ``positions`` as floats, the sentinel values made NaN."""
-        block = as_float(self, X, positions)
+    def _read(self, X, units, positions) -> np.ndarray:
+        """Columns ``positions`` in magnitudes, the sentinel values made NaN."""
+        block = self._physical(X, units, positions, to_magnitudes)
         if self.missing_values is not None:
             sentinels = np.atleast_1d(np.asarray(self.missing_values, dtype=np.float64))
             block[np.isin(block, sentinels)] = np.nan
         return block
 
-    def _transform(self, X) -> np.ndarray:
-        mags = self._read(X, self.bands_)
+    def _transform(self, X, units) -> np.ndarray:
+        mags = self._read(X, units, self.bands_)
         if self.ebv_ is not None:
-            ebv = as_float(self, X, [self.ebv_])
+            ebv = self._physical(X, units, [self.ebv_], to_magnitudes)
             mags = mags - self.extinction_coefficients_ * ebv
         first = [a for a, _ in self.pairs_]
         second = [b for _, b in self.pairs_]
         blocks = [mags] if self.keep_magnitudes else []
         blocks.append(mags[:, first] - mags[:, second])
         if self.error_columns_ is not None:
-            errs = self._read(X, self.error_columns_)
+            errs = self._read(X, units, self.error_columns_)
             labels = self._labels()
             raise_at_first(
                 errs < 0,

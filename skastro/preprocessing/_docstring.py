@@ -24,13 +24,26 @@ DOCS = {
         ----------
         system : {"AB"}, default="AB"
             Photometric system (zero point 3631 Jy).
-        unit : {"nJy", "Jy", "maggies"}, default="nJy"
-            Unit of the fluxes; ``maggies`` are fluxes in units of 3631 Jy.
-        asinh_softening : float, list of float or dict, default=None
-            Softening :math:`b` per converted column (a float for all, a list
-            in the order of the columns, or a dict column name -> b); ``None``
-            for plain magnitudes. SDSS: u 1.4e-10, g 0.9e-10, r 1.2e-10,
-            i 1.8e-10, z 7.4e-10.
+        unit : str or astropy unit, default="nJy"
+            Unit of the fluxes: "nJy", "Jy", "maggies" (fluxes in units of
+            3631 Jy, astropy's ``u.maggy``), or any flux density per unit
+            frequency that astropy parses ("mJy", "uJy", "erg/s/cm2/Hz",
+            ``u.mJy``); a per-wavelength f_lambda unit is refused. Plain
+            fluxes, in and out, are numbers in this unit; flux columns with
+            a unit (a QTable, a Table column's ``unit``, a Quantity) are
+            converted to it, and any other unit raises a ValueError naming
+            the column, its unit and the physical type expected.
+        asinh_softening : float, Quantity, list or dict, default=None
+            Softening :math:`b` per converted column (one value for all, a
+            list in the order of the columns, or a dict column name -> b);
+            ``None`` for plain magnitudes. A plain number is in **maggies**
+            (units of 3631 Jy, whatever ``unit`` is): :math:`b f_0` is the
+            flux at which the magnitudes turn from logarithmic to linear,
+            about the sky noise of the band, e.g. SDSS u 1.4e-10,
+            g 0.9e-10, r 1.2e-10, i 1.8e-10, z 7.4e-10 maggies. A plain
+            number above 1e-3 maggies (a softening brighter than AB
+            magnitude 7.5) raises a ValueError. A flux-density Quantity
+            (``327 * u.nJy``) is converted to maggies.
         columns : list of str or int, default=None
             The columns to convert (names or indices); ``None`` converts all.
             Other columns pass through unchanged.
@@ -43,7 +56,7 @@ DOCS = {
         columns_ : list of int
             Positions of the converted columns.
         softening_ : ndarray of shape (n_columns,) or None
-            Softening per converted column.
+            Softening per converted column, in maggies.
         zero_point_ : float
             3631 Jy in ``unit``.""",
     "lupton_reference": """\

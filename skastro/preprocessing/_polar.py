@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import StrOptions
 
 from skastro.preprocessing._base import InvertibleColumnTransformer, remainder_columns
 from skastro.preprocessing._docstring import fill_doc
+from skastro.utils._units import split_units, to_unit
 from skastro.utils._validation import as_float
 
 
@@ -23,10 +24,18 @@ class PolarTransformer(InvertibleColumnTransformer):
     per pair, ``r, theta`` (or ``r, sin theta, cos theta``), then the
     passed-through columns; :meth:`inverse_transform` maps it back to (x, y).
 
+    Columns with units (a QTable, a Table column's ``unit``, a Quantity) are
+    read in the unit of the pair: that of x, else of y, else of ``center``;
+    the other column and the centre are converted to it (a unit that does
+    not convert raises a ValueError naming the column), and r and the
+    output of :meth:`inverse_transform` are numbers in it. Theta has no
+    unit beyond ``angle``.
+
     Parameters
     ----------
     center : array-like of shape (2,) or (n_pairs, 2), default=(0, 0)
-        The origin :math:`(x_c, y_c)`: one for all pairs, or one per pair.
+        The origin :math:`(x_c, y_c)`: one for all pairs, or one per pair;
+        plain numbers in the unit of the pair, or a Quantity.
     angle : {"radians", "degrees", "sincos"}, default="radians"
         How theta is given: in (-pi, pi], in (-180, 180], or as the two
         columns sin theta, cos theta (``(0, 1)`` at r = 0).
@@ -89,7 +98,7 @@ class PolarTransformer(InvertibleColumnTransformer):
         self.pairs = pairs
         self.remainder = remainder
 
-    def _fit(self, X):
+    def _fit(self, X, units):
         owner = type(self).__name__
         self._require_columns("(x, y) column pairs")
         pairs = self._pairs()
@@ -111,8 +120,8 @@ class PolarTransformer(InvertibleColumnTransformer):
         self.pairs_ = pairs
         self.center_ = center
         self.remainder_ = remainder_columns(X.shape[1], used, self.remainder)
-        # reject non-numeric and infinite values already in fit
-        as_float(self, X, used)
+        # reject non-numeric and infinite values and wrong units already in fit
+        self._xy(X, units)
         self._remainder_block(X)
 
     def _pairs(self) -> list[tuple[int, int]]:
@@ -143,11 +152,44 @@ class PolarTransformer(InvertibleColumnTransformer):
             )
         return pairs
 
-    def _transform(self, X) -> np.ndarray:
+    def _xy(self, X, units):
+        """The (x, y) columns of every pair and the centres, in the pairs' units.
+
+        A pair's unit is that of x, else of y, else of ``center``; the
+        other column and the centre are converted to it.
+        """
         used = [j for pair in self.pairs_ for j in pair]
         xy = as_float(self, X, used)
+        center = self.center_.copy()
+        center_unit = (split_units(self.center)[1] or [None])[0]
+        if units is None and center_unit is None:
+            return xy, center
+        units = units or [None] * X.shape[1]
+        labels = self._labels()
+        owner = type(self).__name__
+        for k, (jx, jy) in enumerate(self.pairs_):
+            target = units[jx] or units[jy] or center_unit
+            pair = slice(2 * k, 2 * k + 2)
+            xy[:, pair] = to_unit(
+                xy[:, pair],
+                [units[jx], units[jy]],
+                [labels[jx], labels[jy]],
+                target,
+                owner=owner,
+            )
+            center[k] = to_unit(
+                center[k][None, :],
+                [center_unit] * 2,
+                ["center"] * 2,
+                target,
+                owner=owner,
+            )[0]
+        return xy, center
+
+    def _transform(self, X, units) -> np.ndarray:
+        xy, center = self._xy(X, units)
         blocks = []
-        for k, (cx, cy) in enumerate(self.center_):
+        for k, (cx, cy) in enumerate(center):
             dx = xy[:, 2 * k] - cx
             dy = xy[:, 2 * k + 1] - cy
             r = np.hypot(dx, dy)

@@ -13,7 +13,7 @@ from skastro.preprocessing._base import (
     renamed_parameter,
 )
 from skastro.preprocessing._docstring import fill_doc
-from skastro.utils._validation import as_float
+from skastro.utils._units import to_degrees
 
 # frame parameter -> (astropy frame name, longitude label, latitude label)
 _FRAMES = {
@@ -29,6 +29,10 @@ _WIDTH = {"angles": 2, "unit_vector": 3, "sincos": 4}
 @fill_doc
 class SkyCoordinateTransformer(InvertibleColumnTransformer):
     """Turn (ra, dec) in degrees into another frame's coordinates, via astropy.
+
+    Plain numbers are degrees; ra and dec columns with an angle unit (a
+    QTable, a Table column's ``unit``, a Quantity) are converted to degrees,
+    and any other unit is refused with a ValueError naming the column.
 
     The whole column pair goes through
     ``SkyCoord(ra, dec, unit="deg", frame="icrs").transform_to(frame)`` in one
@@ -50,13 +54,13 @@ class SkyCoordinateTransformer(InvertibleColumnTransformer):
         degrees; ``"unit_vector"``: x, y, z on the unit sphere;
         ``"sincos"``: sin and cos of longitude, then of latitude.
     columns : (ra, dec), default=None
-        The right ascension and declination columns (ICRS, degrees), by name
-        or index. ``None`` takes the first two columns.
+        The right ascension and declination columns (ICRS, in degrees or
+        with an angle unit), by name or index. ``None`` takes the first two columns.
     remainder : {"passthrough", "drop"}, default="passthrough"
         What happens to the other columns: appended unchanged, or dropped.
     errors : {"raise", "nan"}, default="raise"
         What a declination outside [-90, 90] gets: a ValueError naming its
-        row and value, or (``"nan"``, for catalogues that mark missing
+        row and value (in degrees), or (``"nan"``, for catalogues that mark missing
         coordinates with sentinels such as 999) NaN coordinates for that row,
         with a warning that counts them.
     invalid : {"raise", "nan"}
@@ -127,7 +131,7 @@ class SkyCoordinateTransformer(InvertibleColumnTransformer):
         self.errors = errors
         self.invalid = invalid
 
-    def _fit(self, X):
+    def _fit(self, X, units):
         owner = type(self).__name__
         self._require_columns("ra and dec columns")
         if self.columns is None:
@@ -148,14 +152,14 @@ class SkyCoordinateTransformer(InvertibleColumnTransformer):
         self.columns_ = columns
         self.remainder_ = remainder_columns(X.shape[1], columns, self.remainder)
         # reject bad coordinates and non-numeric columns already in fit
-        self._radec(X, warn=False)
+        self._radec(X, units, warn=False)
         self._remainder_block(X)
 
-    def _radec(self, X, warn=True):
-        """Return the validated (ra, dec) columns of ``X``."""
+    def _radec(self, X, units, warn=True):
+        """Return the validated (ra, dec) columns of ``X``, in degrees."""
         owner = type(self).__name__
         label = self._labels()[self.columns_[1]]
-        radec = as_float(self, X, self.columns_)
+        radec = self._physical(X, units, self.columns_, to_degrees)
         ra, dec = radec[:, 0], radec[:, 1]
         bad = np.abs(dec) > 90
         if bad.any() and self.errors_ == "nan":
@@ -180,10 +184,10 @@ class SkyCoordinateTransformer(InvertibleColumnTransformer):
             )
         return ra, dec
 
-    def _transform(self, X) -> np.ndarray:
+    def _transform(self, X, units) -> np.ndarray:
         from astropy.coordinates import SkyCoord
 
-        ra, dec = self._radec(X)
+        ra, dec = self._radec(X, units)
         coords = SkyCoord(ra, dec, unit="deg", frame="icrs")
         spherical = coords.transform_to(_FRAMES[self.frame][0]).spherical
         lon = spherical.lon.to_value("rad")

@@ -11,9 +11,11 @@ own passes them as ``docs``.
 
 from __future__ import annotations
 
+import inspect
 import re
 import textwrap
 from collections.abc import Mapping
+from string import Template
 
 __all__ = ["DOCS", "fill_doc"]
 
@@ -60,12 +62,26 @@ log_proba : ndarray of shape (n_samples, n_classes)
 _PLACEHOLDER = re.compile(r"^(?P<indent>[ ]*)%\((?P<name>\w+)\)s[ ]*$", re.MULTILINE)
 
 
-def fill_doc(obj=None, *, docs: Mapping[str, str] | None = None):
+def _default_text(value) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def fill_doc(
+    obj=None,
+    *,
+    docs: Mapping[str, str] | None = None,
+    groups: Mapping[str, tuple] | None = None,
+    fields: Mapping[str, str] | None = None,
+):
     """Replace every ``%(name)s`` line of a docstring by the piece ``name``.
 
     Use it bare (``@fill_doc``) or with pieces of one's own
     (``@fill_doc(docs={...})``, which take precedence over :data:`DOCS`).
-    On a method wrapped by another decorator, put it outermost.
+    On a method wrapped by another decorator, put it outermost. In a piece,
+    ``$default`` is the default of the parameter of that name in the
+    signature of the decorated function (a class: its ``__init__``), so a
+    default is written once, in the signature; other ``$name`` fields come
+    from ``fields``.
 
     Parameters
     ----------
@@ -74,6 +90,11 @@ def fill_doc(obj=None, *, docs: Mapping[str, str] | None = None):
         decorator.
     docs : mapping of str to str, default=None
         Pieces added to :data:`DOCS`.
+    groups : mapping of str to tuple of str, default=None
+        Names that stand for several pieces, joined in order (e.g. the
+        training parameters shared by several estimators).
+    fields : mapping of str to str, default=None
+        Values of the ``$name`` fields other than ``$default``.
 
     Returns
     -------
@@ -84,7 +105,8 @@ def fill_doc(obj=None, *, docs: Mapping[str, str] | None = None):
     Raises
     ------
     KeyError
-        For a placeholder that names no piece.
+        For a placeholder that names no piece, or a ``$name`` field with no
+        value.
 
     Examples
     --------
@@ -97,18 +119,40 @@ def fill_doc(obj=None, *, docs: Mapping[str, str] | None = None):
     ...     '''
     >>> print(predict.__doc__.splitlines()[4])
         X : array-like of shape (n_samples, n_features)
+    >>> @fill_doc(docs={"epochs": "epochs : int, default=$default"})
+    ... def fit(X, epochs=5):
+    ...     '''Train.
+    ...
+    ...     %(epochs)s
+    ...     '''
+    >>> print(fit.__doc__.splitlines()[2].strip())
+    epochs : int, default=5
     """
     pieces = DOCS if docs is None else {**DOCS, **docs}
-
-    def piece(match: re.Match) -> str:
-        name = match["name"]
-        if name not in pieces:
-            raise KeyError(
-                f"no shared docstring piece {name!r}; known: {sorted(pieces)}"
-            )
-        return textwrap.indent(textwrap.dedent(pieces[name]), match["indent"])
+    groups = groups or {}
 
     def fill(target):
+        function = target.__init__ if inspect.isclass(target) else target
+        try:
+            parameters = inspect.signature(function).parameters
+        except (TypeError, ValueError):
+            parameters = {}
+
+        def render(name: str) -> str:
+            if name not in pieces:
+                raise KeyError(
+                    f"no shared docstring piece {name!r}; known: {sorted(pieces)}"
+                )
+            values = dict(fields or {})
+            if name in parameters:
+                values["default"] = _default_text(parameters[name].default)
+            return Template(textwrap.dedent(pieces[name])).substitute(values)
+
+        def piece(match: re.Match) -> str:
+            names = groups.get(match["name"], (match["name"],))
+            text = "\n".join(render(name) for name in names)
+            return textwrap.indent(text, match["indent"])
+
         target.__doc__ = _PLACEHOLDER.sub(piece, target.__doc__)
         return target
 

@@ -226,7 +226,7 @@ def _check_finite_cells(owner, X, names, index, ensure_all_finite) -> None:
     if X.ndim == 2:
         where = f"column {column_labels(names, X.shape[1])[j]!r}"
     else:
-        where = f"feature {np.unravel_index(j, X.shape[1:])}"
+        where = f"feature {tuple(int(i) for i in np.unravel_index(j, X.shape[1:]))}"
     what = "NaN" if np.isnan(value) else f"an infinite value ({value})"
     expected = (
         "finite numbers (NaN marks a missing value)"

@@ -13,6 +13,7 @@ import pytest
 
 from skastro.datasets import (
     _base,
+    _registry,
     fetch_batse_grb,
     fetch_frdeep,
     fetch_sdss_colors,
@@ -102,7 +103,7 @@ def test_registry_matches_shared_checksums(require_data):
     for line in (home / "SHA256SUMS.txt").read_text().splitlines():
         digest, name = line.split(maxsplit=1)
         sums[tuple(name.split("/", 1))] = digest
-    for key, entry in _base.REMOTE_FILES.items():
+    for key, entry in _registry.REMOTE_FILES.items():
         assert sums[key] == entry.sha256, key
         assert entry.url is None or entry.url.startswith(
             "https://raw.githubusercontent"
@@ -110,7 +111,7 @@ def test_registry_matches_shared_checksums(require_data):
     data_files = {
         k for k in sums if not k[1].startswith(("SOURCE", "LICENSE", "README"))
     }
-    assert data_files <= set(_base.REMOTE_FILES)
+    assert data_files <= set(_registry.REMOTE_FILES)
 
 
 def test_download_over_http(require_data, serve, monkeypatch, tmp_path):
@@ -118,9 +119,8 @@ def test_download_over_http(require_data, serve, monkeypatch, tmp_path):
     monkeypatch.setenv("SKASTRO_DATA_URL", serve(home))
     sdss = fetch_sdss_colors(data_home=tmp_path)
     path = tmp_path.joinpath(*SDSS)
-    assert (
-        hashlib.sha256(path.read_bytes()).hexdigest() == _base.REMOTE_FILES[SDSS].sha256
-    )
+    expected = _registry.REMOTE_FILES[SDSS].sha256
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == expected
     assert _leftovers(tmp_path / SDSS[0]) == [SDSS[1]]
     assert np.bincount(sdss.target).tolist() == [4998, 850, 4152]
     # a second call reads the cache: the server is no longer needed
@@ -238,7 +238,7 @@ def _serve_origin(serve, monkeypatch, tmp_path, home, tamper=None):
     _origin_tarball(npz, origin / "FIRST_PNG_dataset.tar.gz", tamper=tamper)
     url = serve(origin) + "/FIRST_PNG_dataset.tar.gz"
     monkeypatch.delenv("SKASTRO_DATA_URL", raising=False)
-    monkeypatch.setitem(_base.FRDEEP_ORIGINS, "first", url)
+    monkeypatch.setitem(_registry.FRDEEP_ORIGINS, "first", url)
     return npz
 
 
@@ -260,9 +260,9 @@ def test_frdeep_converted_from_pickled_batches(
             np.testing.assert_array_equal(a["filenames"], b["filenames"])
     # the conversion writes the registered file byte for byte, so the next
     # load (in a fresh process: no memo) verifies it and does not rebuild it
-    assert _sha(cache.joinpath(*FRDEEP)) == _base.REMOTE_FILES[FRDEEP].sha256
+    assert _sha(cache.joinpath(*FRDEEP)) == _registry.REMOTE_FILES[FRDEEP].sha256
     monkeypatch.setattr(_base, "_VERIFIED", {})
-    monkeypatch.setitem(_base.FRDEEP_ORIGINS, "first", "http://127.0.0.1:9/gone")
+    monkeypatch.setitem(_registry.FRDEEP_ORIGINS, "first", "http://127.0.0.1:9/gone")
     np.testing.assert_array_equal(fetch_frdeep(data_home=cache).data, ref.data)
 
 
@@ -337,7 +337,8 @@ def test_corrupted_cache_file_removed_then_redownloaded(
         fetch_sdss_colors(data_home=cache)
     message = str(exc.value)
     assert f"{SDSS[0]}/{SDSS[1]} in {path.parent} is corrupted" in message
-    assert f"SHA-256 {actual}, expected {_base.REMOTE_FILES[SDSS].sha256}" in message
+    expected = _registry.REMOTE_FILES[SDSS].sha256
+    assert f"SHA-256 {actual}, expected {expected}" in message
     assert "it was removed from the cache" in message
     assert "calling the loader again downloads a fresh copy" in message
     assert exc.value.errno == errno.EIO
@@ -345,7 +346,7 @@ def test_corrupted_cache_file_removed_then_redownloaded(
     # the retry goes through the normal (verified) download from the mirror
     sdss = fetch_sdss_colors(data_home=cache)
     assert np.bincount(sdss.target).tolist() == [4998, 850, 4152]
-    assert _sha(path) == _base.REMOTE_FILES[SDSS].sha256
+    assert _sha(path) == _registry.REMOTE_FILES[SDSS].sha256
 
 
 def test_corrupted_cache_file_of_several(require_data, serve, monkeypatch, tmp_path):
@@ -440,7 +441,8 @@ def test_frdeep_corrupted_npz_detected_before_parsing(
     assert loads == []  # np.load never saw the corrupted file
     message = str(exc.value)
     assert f"{FRDEEP[0]}/{FRDEEP[1]} in {path.parent} is corrupted" in message
-    assert f"SHA-256 {actual}, expected {_base.REMOTE_FILES[FRDEEP].sha256}" in message
+    expected = _registry.REMOTE_FILES[FRDEEP].sha256
+    assert f"SHA-256 {actual}, expected {expected}" in message
     assert (
         "it was removed from the cache; calling fetch_frdeep again rebuilds it from "
         "the origin's batches" in message
@@ -448,7 +450,7 @@ def test_frdeep_corrupted_npz_detected_before_parsing(
     assert _leftovers(cache / FRDEEP[0]) == []
     # the retry converts the origin's batches, and writes the registered file
     fr = fetch_frdeep(data_home=cache)
-    assert _sha(path) == _base.REMOTE_FILES[FRDEEP].sha256
+    assert _sha(path) == _registry.REMOTE_FILES[FRDEEP].sha256
     np.testing.assert_array_equal(fr.data, fetch_frdeep(data_home=home).data)
 
 
@@ -464,7 +466,7 @@ def test_frdeep_corrupted_npz_redownloaded_from_mirror(
         fetch_frdeep(data_home=tmp_path)
     assert not path.exists()
     assert fetch_frdeep(data_home=tmp_path).data.shape == (600, 150, 150, 1)
-    assert _sha(path) == _base.REMOTE_FILES[FRDEEP].sha256
+    assert _sha(path) == _registry.REMOTE_FILES[FRDEEP].sha256
 
 
 def test_frdeep_conversion_without_matching_deflate(
@@ -474,18 +476,18 @@ def test_frdeep_conversion_without_matching_deflate(
     # SHA-256 is registered as an alternative and accepted on the next load
     home = require_data(FRDEEP[0])
     _serve_origin(serve, monkeypatch, tmp_path, home)
-    entry = _base.REMOTE_FILES[FRDEEP]
-    other_zlib = _base.RemoteFile(*FRDEEP, None, "0" * 64, entry.alt_sha256)
-    monkeypatch.setitem(_base.REMOTE_FILES, FRDEEP, other_zlib)
+    entry = _registry.REMOTE_FILES[FRDEEP]
+    other_zlib = _registry.RemoteFile(*FRDEEP, None, "0" * 64, entry.alt_sha256)
+    monkeypatch.setitem(_registry.REMOTE_FILES, FRDEEP, other_zlib)
     cache = tmp_path / "cache"
     fr = fetch_frdeep(data_home=cache)
     assert _sha(cache.joinpath(*FRDEEP)) == entry.alt_sha256[0]
     monkeypatch.setattr(_base, "_VERIFIED", {})
-    monkeypatch.setitem(_base.FRDEEP_ORIGINS, "first", "http://127.0.0.1:9/gone")
+    monkeypatch.setitem(_registry.FRDEEP_ORIGINS, "first", "http://127.0.0.1:9/gone")
     np.testing.assert_array_equal(fetch_frdeep(data_home=cache).data, fr.data)
     # and where neither encoding is reproduced, nothing is written
-    nothing = _base.RemoteFile(*FRDEEP, None, "0" * 64, ("1" * 64,))
-    monkeypatch.setitem(_base.REMOTE_FILES, FRDEEP, nothing)
+    nothing = _registry.RemoteFile(*FRDEEP, None, "0" * 64, ("1" * 64,))
+    monkeypatch.setitem(_registry.REMOTE_FILES, FRDEEP, nothing)
     (tmp_path / "again").mkdir()
     _serve_origin(serve, monkeypatch, tmp_path / "again", home)
     with pytest.raises(OSError, match="has the expected content, but the npz written"):

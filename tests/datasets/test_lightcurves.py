@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from skastro.datasets import (
-    _base,
+    _registry,
     fetch_asas_lightcurves,
     fetch_ztf_sne,
     fetch_ztf_snia,
@@ -153,8 +153,8 @@ def _fake_asas_cache(root, curves, classes, monkeypatch):
     for name in ("asas_training_set.tar.gz", "asas_training_set_classes.dat"):
         key = ("asas_training", name)
         sha256 = hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        entry = dataclasses.replace(_base.REMOTE_FILES[key], sha256=sha256)
-        monkeypatch.setitem(_base.REMOTE_FILES, key, entry)
+        entry = dataclasses.replace(_registry.REMOTE_FILES[key], sha256=sha256)
+        monkeypatch.setitem(_registry.REMOTE_FILES, key, entry)
 
 
 def test_asas_bad_points_dropped_with_a_count(tmp_path, monkeypatch):

