@@ -11,8 +11,8 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ..utils._validation import validate_input
 from ._batching import chunk_bounds, warn_dropped_and_rejected
-from ._features._family import mask_short
-from ._features._registry import PERIODIC_FAMILIES, families_for, per_band_specs
+from ._compute import compute_chunk
+from ._features._registry import PERIODIC_FAMILIES, families_for
 from ._grid_cap import cap_grids
 from ._objects import is_sequence_input, seen_bands
 from ._packing import pack_regular, pack_sequence
@@ -339,6 +339,8 @@ n_epochs), sequence of light curves or LightCurveSequence
             )
         )
 
+        params = self.get_params(deep=False)
+
         def job(lo, hi):
             if regular:
                 packed = pack_regular(X[lo:hi], self.bands_)
@@ -361,7 +363,9 @@ n_epochs), sequence of light curves or LightCurveSequence
                     max_period=self.max_period,
                     oversampling=self.oversampling,
                 )
-            return packed, self._compute(packed, plan)
+            return packed, compute_chunk(
+                packed, plan, params=params, fill_value=self.fill_value
+            )
 
         if self.n_jobs in (None, 1):
             results = [job(lo, hi) for lo, hi in bounds]
@@ -384,46 +388,6 @@ n_epochs), sequence of light curves or LightCurveSequence
 
             # set_output keeps the index of a DataFrame it is handed: the ids
             return pd.DataFrame(out, index=X.index)
-        return out
-
-    def _compute(self, packed, plan):
-        """Features of one packed chunk, ``plan.names`` in order."""
-        from ._features._batch import SegmentBatch
-        from ._features._multiband import colour_columns
-
-        n_obj = packed.n_objects
-        n_bands = len(packed.bands)
-        batch = SegmentBatch(
-            packed.t,
-            packed.m,
-            packed.err,
-            packed.segment_offsets(),
-            n_objects=n_obj,
-            n_bands=n_bands,
-        )
-        values: dict[str, np.ndarray] = {}
-        for family in families_for(plan.base, plan.groups, n_bands, self.n_peaks):
-            params = {name: getattr(self, name) for name in family.params}
-            values.update(family.compute(batch, plan.base, values, **params))
-        # the registry's minimum points, whatever a kernel gave below them
-        specs = [s for s in per_band_specs(self.n_peaks) if s.name in plan.base]
-        mask_short(values, specs, batch.lengths)
-        cols = []
-        for b in range(n_bands):
-            for name in plan.base:
-                cols.append(values[name].reshape(n_obj, n_bands)[:, b])
-        if n_bands > 1 and plan.groups:
-            cols += colour_columns(batch, values, plan.groups, self.n_peaks)
-        out = np.column_stack(cols) if cols else np.empty((n_obj, 0))
-        if out.shape[1] != len(plan.names):
-            raise RuntimeError(
-                f"LightCurveFeatures computed {out.shape[1]} columns for "
-                f"{len(plan.names)} names; the feature registry and the kernels "
-                "disagree."
-            )
-        out = np.where(np.isfinite(out), out, self.fill_value)
-        if packed.bad:
-            out[np.fromiter(packed.bad.keys(), dtype=np.intp)] = self.fill_value
         return out
 
     def periodogram(self, light_curve):

@@ -41,9 +41,16 @@ PERIODIC_FAMILIES = (periodogram.FAMILY.name, folded.FAMILY.name)
 OPT_IN_FAMILIES = (transient.FAMILY.name,)
 
 
+_SPECS: dict = {}  # n_peaks -> (FAMILIES it was built from, specs)
+
+
 def per_band_specs(n_peaks: int = 3) -> list[FeatureSpec]:
     """All per-band features, in output order, for ``n_peaks`` peaks."""
-    return [spec for family in FAMILIES for spec in family.specs(n_peaks)]
+    built = _SPECS.get(n_peaks)
+    if built is None or built[0] is not FAMILIES:
+        specs = tuple(spec for family in FAMILIES for spec in family.specs(n_peaks))
+        built = _SPECS[n_peaks] = (FAMILIES, specs)
+    return list(built[1])
 
 
 def families_for(names, groups, n_bands: int, n_peaks: int) -> list[Family]:
@@ -52,7 +59,8 @@ def families_for(names, groups, n_bands: int, n_peaks: int) -> list[Family]:
     A family's required families run before it; the multi-band period (with
     several bands) needs the periodogram.
     """
-    wanted = {s.family for s in per_band_specs(n_peaks) if s.name in set(names)}
+    names = set(names)
+    wanted = {s.family for s in per_band_specs(n_peaks) if s.name in names}
     if "period_multiband" in groups and n_bands > 1:
         wanted.add(periodogram.FAMILY.name)
     for family in reversed(FAMILIES):

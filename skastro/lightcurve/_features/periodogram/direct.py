@@ -63,7 +63,7 @@ def _direct_kernel(t, m, err, seg, objs, n_bands, grid, min_points, out):
     two_pi = 2.0 * math.pi
     for o in objs:
         data = object_data(t, m, err, seg, o, n_bands, grid.t0[o], min_points.peaks)
-        tr, w, wy, yy, chi0 = data.tr, data.w, data.wy, data.yy, data.chi0
+        tr, w, wy, yy, chi0, la, lb, chi0_sum = data
         npts = tr.shape[0]
         df = grid.df[o]
         k0, k1 = grid.k0[o], grid.k1[o]
@@ -76,6 +76,7 @@ def _direct_kernel(t, m, err, seg, objs, n_bands, grid, min_points, out):
             cd[j] = math.cos(two_pi * df * tr[j])
             sd[j] = math.sin(two_pi * df * tr[j])
         tracker = new_tracker(n_bands + 1, n_peaks)
+        pw, fr, state = tracker
         for j in range(nf):
             k = k0 + j
             if j % _RESEED == 0:
@@ -86,11 +87,11 @@ def _direct_kernel(t, m, err, seg, objs, n_bands, grid, min_points, out):
             mb = 0.0
             for bnd in range(n_bands):
                 if yy[bnd] > 0:
-                    p = _band_power(w, wy, c, s, data.la[bnd], data.lb[bnd], yy[bnd])
-                    track(tracker, bnd, j, k, p, df)
+                    p = _band_power(w, wy, c, s, la[bnd], lb[bnd], yy[bnd])
+                    track(pw, fr, state, bnd, j, k, p, df)
                     mb += chi0[bnd] * p
-            if n_bands > 1 and data.chi0_sum > 0:
-                track(tracker, n_bands, j, k, mb / data.chi0_sum, df)
+            if n_bands > 1 and chi0_sum > 0:
+                track(pw, fr, state, n_bands, j, k, mb / chi0_sum, df)
             _rotate(c, s, cd, sd, 0, npts)
         report(o, data, tracker, nf, k1, df, min_points.fap, out)
 

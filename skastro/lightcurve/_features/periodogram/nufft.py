@@ -80,20 +80,23 @@ def _fill_grids(
     wts = np.empty(2 * _MSP)
     for r in range(objs.shape[0]):
         o = objs[r]
-        data = object_data(t, m, err, seg, o, n_bands, t0[o], min_points)
+        tr, w, wy, yy, _, la, lb, _ = object_data(
+            t, m, err, seg, o, n_bands, t0[o], min_points
+        )
+        f = df[o]
         for bnd in range(n_bands):
-            if data.yy[bnd] <= 0:
+            if yy[bnd] <= 0:
                 continue
             row = r * n_bands + bnd
-            for j in range(data.la[bnd], data.lb[bnd]):
-                x1 = (two_pi * df[o] * data.tr[j]) % two_pi
+            for j in range(la[bnd], lb[bnd]):
+                x1 = (two_pi * f * tr[j]) % two_pi
                 x2 = (2.0 * x1) % two_pi
                 # the weighted data and the weights share the angle x1
                 m0 = _kernel_weights(x1, n, tau, e3, wts)
-                _add_weighted(g_wy, row, m0, data.wy[j], wts)
-                _add_weighted(g_w, row, m0, data.w[j], wts)
+                _add_weighted(g_wy, row, m0, wy[j], wts)
+                _add_weighted(g_w, row, m0, w[j], wts)
                 m0 = _kernel_weights(x2, n, tau, e3, wts)
-                _add_weighted(g_w2, row, m0, data.w[j], wts)
+                _add_weighted(g_w2, row, m0, w[j], wts)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)

@@ -69,17 +69,18 @@ def _refine(p0, p1, p2):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def track(tracker, q, j, k, p, df):
+def track(pw, fr, state, q, j, k, p, df):
     """Feed power ``p`` at grid position ``j`` (frequency ``k df``) to series q.
 
-    A local maximum at position ``j - 1`` is pushed to the top list.
+    ``pw, fr, state`` are a :data:`Tracker`'s arrays (passed apart: this
+    runs once per frequency). A local maximum at position ``j - 1`` is
+    pushed to the top list.
     """
-    state = tracker.state
     prev1 = state[q, 0]
     prev2 = state[q, 1]
     if j >= 1 and (j == 1 or prev1 > prev2) and prev1 >= p:
         shift = 0.0 if j == 1 else _refine(prev2, prev1, p)
-        _push_peak(tracker.power, tracker.freq, q, prev1, (k - 1 + shift) * df)
+        _push_peak(pw, fr, q, prev1, (k - 1 + shift) * df)
     state[q, 1] = prev1
     state[q, 0] = p
     state[q, 2] += p
@@ -89,6 +90,7 @@ def track(tracker, q, j, k, p, df):
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def track_series(tracker, q, power, k0, df):
     """:func:`track` over a whole stored power series (same peaks, faster)."""
+    pw, fr, state = tracker
     prev1 = 0.0
     prev2 = 0.0
     acc = 0.0
@@ -99,10 +101,9 @@ def track_series(tracker, q, power, k0, df):
         acc2 += p * p
         if j >= 1 and (j == 1 or prev1 > prev2) and prev1 >= p:
             shift = 0.0 if j == 1 else _refine(prev2, prev1, p)
-            _push_peak(tracker.power, tracker.freq, q, prev1, (k0 + j - 1 + shift) * df)
+            _push_peak(pw, fr, q, prev1, (k0 + j - 1 + shift) * df)
         prev2 = prev1
         prev1 = p
-    state = tracker.state
     state[q, 0] = prev1
     state[q, 1] = prev2
     state[q, 2] = acc
