@@ -95,3 +95,22 @@ else:
     print(f"scikeras test accuracy: {theirs.score(X_test, y_test):.3f}")
     agree = np.mean(theirs.predict(X_test) == search.predict(X_test))
     print(f"the two networks agree on {agree:.1%} of the test objects")
+
+# %%
+# The training curves of the best width
+# -------------------------------------
+# The fitted estimator keeps Keras's history: the loss and accuracy of every
+# epoch on the training data (no validation part is held out without early
+# stopping).
+import matplotlib.pyplot as plt
+
+best = search.best_estimator_[-1]
+fig, ax = plt.subplots(figsize=(5, 3.2), layout="constrained")
+ax.plot(best.history_["loss"], label="loss")
+for name in best.history_:
+    if name != "loss":
+        ax.plot(best.history_[name], label=name)
+hidden = search.best_params_["kerasmlpclassifier__model__hidden"]
+ax.set(xlabel="epoch", title=f"model__hidden={hidden}")
+ax.legend()
+plt.show()
