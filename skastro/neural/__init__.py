@@ -7,5 +7,6 @@ never when this package is imported.
 from ._autoencoder import Autoencoder
 from ._cnn import CNNClassifier
 from ._mlp import KerasMLPClassifier
+from ._vae_sampler import VAEOverSampler
 
-__all__ = ["Autoencoder", "CNNClassifier", "KerasMLPClassifier"]
+__all__ = ["Autoencoder", "CNNClassifier", "KerasMLPClassifier", "VAEOverSampler"]
