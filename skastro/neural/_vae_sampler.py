@@ -9,6 +9,7 @@ import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
 from scipy import sparse
+from sklearn.preprocessing import QuantileTransformer, StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -62,6 +63,14 @@ class VAEOverSampler(BaseOverSampler):
         of its width) for all but a few rows in a thousand on SDSS colours
         and the ZTF real/bogus features (see the user guide), so clipping is
         off by default.
+    scaling : {"quantile", "standard"}, default="quantile"
+        How features are brought to the network's scale: ``"quantile"``
+        maps each feature through its empirical quantiles to a standard
+        normal (:class:`~sklearn.preprocessing.QuantileTransformer`), which
+        tames the heavy tails of light-curve features (amplitudes,
+        chi-square) and keeps generated values within the observed range;
+        ``"standard"`` subtracts the mean and divides by the standard
+        deviation (enough for colours).
     random_state : int, RandomState instance or None, default=None
         Seeds Keras (initial weights, shuffling, the reparameterisation
         noise) and the latent codes of the new rows; the same integer gives
@@ -127,6 +136,7 @@ class VAEOverSampler(BaseOverSampler):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "beta": [Interval(Real, 0, None, closed="left")],
+        "scaling": [StrOptions({"quantile", "standard"})],
         "clip": [StrOptions({"range"}), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -138,10 +148,11 @@ class VAEOverSampler(BaseOverSampler):
         *,
         latent_dim: int = 4,
         hidden_units: Sequence[int] = (64, 64),
-        epochs: int = 200,
-        batch_size: int = 64,
+        epochs: int = 100,
+        batch_size: int = 128,
         learning_rate: float = 1e-3,
         beta: float = 1.0,
+        scaling: str = "quantile",
         clip: str | None = None,
         random_state=None,
         verbose: int = 0,
@@ -153,6 +164,7 @@ class VAEOverSampler(BaseOverSampler):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.beta = beta
+        self.scaling = scaling
         self.clip = clip
         self.random_state = random_state
         self.verbose = verbose
@@ -201,10 +213,8 @@ class VAEOverSampler(BaseOverSampler):
         """Train the CVAE on ``X`` and decode the rows of the ``wanted`` classes."""
         keras = import_keras()
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        mean = X.mean(axis=0)
-        scale = X.std(axis=0)
-        scale[scale == 0] = 1.0
-        Xs = ((X - mean) / scale).astype(np.float32)
+        scaler = _scaler(self.scaling, len(X), seed).fit(X)
+        Xs = scaler.transform(X).astype(np.float32)
         onehot = np.eye(len(classes), dtype=np.float32)
         n_features, latent = X.shape[1], int(self.latent_dim)
         with seeded_keras(seed), keras_floatx("float32"):
@@ -234,7 +244,7 @@ class VAEOverSampler(BaseOverSampler):
             )
             z = rng.standard_normal((len(idx), latent)).astype(np.float32)
             decoded = keras.ops.convert_to_numpy(decoder([z, onehot[idx]]))
-        new = decoded.astype(np.float64) * scale + mean
+        new = scaler.inverse_transform(decoded.astype(np.float64))
         if self.clip == "range":
             for k in np.unique(idx):
                 rows, real = idx == k, X[y_idx == k]
@@ -246,3 +256,15 @@ class VAEOverSampler(BaseOverSampler):
         tags.input_tags.sparse = True
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _scaler(scaling: str, n_samples: int, seed: int):
+    """The unfitted feature scaling named by ``scaling``."""
+    if scaling == "standard":
+        return StandardScaler()
+    return QuantileTransformer(
+        n_quantiles=min(1000, n_samples),
+        output_distribution="normal",
+        subsample=100_000,
+        random_state=seed,
+    )
