@@ -58,6 +58,7 @@ REAL_DATA_EXAMPLES = (
     "plot_lightcurve_speed.py",
     "plot_gp_augmentation.py",
     "plot_xd_deconvolution.py",
+    "plot_vae_oversampling.py",
 )
 
 

@@ -40,6 +40,7 @@ EXAMPLE_ORDER = (
     "plot_optuna_pipeline_tuning.py",
     "plot_lightcurve_speed.py",
     "plot_gp_augmentation.py",
+    "plot_vae_oversampling.py",
 )
 
 

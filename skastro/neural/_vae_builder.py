@@ -138,7 +138,8 @@ def cvae_loss(keras, n_features: int, latent_dim: int, beta: float):
         x_hat, z_mean = out[:, :d], out[:, d : d + k]
         z_log_var, log_var = out[:, d + k : d + 2 * k], out[:, d + 2 * k :]
         nll = 0.5 * ops.sum(ops.square(x - x_hat) * ops.exp(-log_var) + log_var, -1)
-        kl = -0.5 * ops.sum(1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), -1)
+        kl_terms = ops.square(z_mean) + ops.exp(z_log_var) - 1.0 - z_log_var
+        kl = 0.5 * ops.sum(kl_terms, -1)
         return nll + beta * kl
 
     return loss

@@ -212,7 +212,8 @@ class VAEOverSampler(BaseOverSampler):
     def _generate(self, X, y_idx, classes, wanted: dict, hidden) -> np.ndarray:
         """Train the CVAE on ``X`` and decode the rows of the ``wanted`` classes."""
         keras = import_keras()
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        rs = check_random_state(self.random_state)
+        seed = int(rs.randint(np.iinfo(np.int32).max))
         scaler = _scaler(self.scaling, len(X), seed).fit(X)
         Xs = scaler.transform(X).astype(np.float32)
         onehot = np.eye(len(classes), dtype=np.float32)

@@ -185,7 +185,8 @@ def test_nothing_to_generate_returns_the_input():
 def test_nan_cell_is_named():
     X, y = _data()
     X[7, 2] = np.nan
-    with pytest.raises(ValueError, match=r"VAEOverSampler got NaN in column 'x2' at row 7"):
+    message = r"VAEOverSampler got NaN in column 'x2' at row 7"
+    with pytest.raises(ValueError, match=message):
         VAEOverSampler(**FAST).fit_resample(X, y)
 
 
@@ -238,4 +239,3 @@ def test_sdss_qso_colours_in_range(require_data):
 )
 def test_imblearn_estimator_checks(estimator, check):
     check(estimator)
-
