@@ -68,8 +68,10 @@ fig.tight_layout()
 # leave the region the real ones span; the decoder's rows come from the
 # learned class distribution. The user guide's criterion: for every colour,
 # at least 99 % of the new rows lie within the real quasars' range widened
-# by 10 % of its width. The spread of the generated colours is a little
-# narrower than the real one (the decoder's mean, without its noise).
+# by 10 % of its width. The generated colours are narrower than the real
+# ones in u-g and g-r (the new rows are the decoder's mean, without its
+# noise) and wider in r-i and i-z, where the quantile scaling maps the
+# prior's tails to the extreme colours of the whole sample.
 lo, hi = real.min(axis=0), real.max(axis=0)
 pad = 0.1 * (hi - lo)
 inside = ((new_vae >= lo - pad) & (new_vae <= hi + pad)).mean(axis=0)

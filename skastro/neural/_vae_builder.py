@@ -1,17 +1,18 @@
 """The conditional variational autoencoder behind :class:`VAEOverSampler`.
 
-A CVAE (Sohn et al. 2015) with a calibrated Gaussian decoder (Rybkin et al.
-2021): the encoder maps a standardised row and its one-hot class to the
-mean and log-variance of a Gaussian latent code; the decoder maps a latent
-code and a one-hot class to the mean of each feature; one trainable
-log-variance per feature sets the decoder's noise, so that the balance of
-reconstruction and KL terms follows the data instead of a fixed scale.
+A CVAE (Sohn et al. 2015) with a Gaussian decoder whose variance is learned
+(a calibrated decoder, Rybkin et al. 2021): the encoder maps a scaled row
+and its one-hot class to the mean and log-variance of a Gaussian latent
+code; the decoder maps a latent code and a one-hot class to the mean and
+log-variance of each feature, so that the balance of reconstruction and KL
+terms follows the data instead of a fixed scale.
 
 The loss is written with ``keras.ops`` only (no backend-specific training
-step): the training model outputs ``[x_hat, z_mean, z_log_var, log_var]``
-side by side and :func:`cvae_loss` takes them apart. Keras is imported by the
-callers (inside :func:`~skastro.neural._keras_runtime.import_keras`), never
-at module import.
+step): the training model outputs ``[x_mean, x_log_var, z_mean,
+z_log_var]`` side by side and :func:`cvae_loss` takes them apart (the
+decoder's log-variance clipped to [-12, 8] against overflow). Keras is
+imported by the callers (through
+:func:`~skastro.neural._keras_runtime.import_keras`), never at module import.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-__all__ = ["build_cvae", "cvae_loss"]
+__all__ = ["LOG_VAR_RANGE", "build_cvae", "cvae_loss"]
+
+#: bounds of the decoder's log-variance, in the loss and when sampling
+LOG_VAR_RANGE = (-12.0, 8.0)
 
 
 @cache
-def _layers(keras):
-    """The two custom layers, defined once Keras is imported."""
+def _reparameterise_layer(keras):
+    """The sampling layer, defined once Keras is imported."""
 
     class Reparameterise(keras.layers.Layer):
         """``z = mean + exp(log_var / 2) * eps``, ``eps`` seeded standard normal."""
@@ -40,18 +44,7 @@ def _layers(keras):
             )
             return mean + keras.ops.exp(0.5 * log_var) * eps
 
-    class FeatureLogVariance(keras.layers.Layer):
-        """One trainable log-variance per feature, broadcast over the batch."""
-
-        def build(self, input_shape):
-            self.log_var = self.add_weight(
-                shape=(input_shape[-1],), initializer="zeros", name="log_var"
-            )
-
-        def call(self, x_hat):
-            return keras.ops.zeros_like(x_hat) + self.log_var
-
-    return Reparameterise, FeatureLogVariance
+    return Reparameterise
 
 
 def _mlp(keras, h, units: Sequence[int], prefix: str):
@@ -87,12 +80,13 @@ def build_cvae(
     Returns
     -------
     train_model : keras.Model
-        ``[x, c] -> [x_hat, z_mean, z_log_var, log_var]`` (concatenated),
-        to be trained with :func:`cvae_loss` against ``x``.
+        ``[x, c] -> [x_mean, x_log_var, z_mean, z_log_var]``
+        (concatenated), to be trained with :func:`cvae_loss` against ``x``.
     decoder : keras.Model
-        ``[z, c] -> x_hat``, sharing the training model's weights.
+        ``[z, c] -> [x_mean, x_log_var]`` (concatenated), sharing the
+        training model's weights.
     """
-    Reparameterise, FeatureLogVariance = _layers(keras)
+    Reparameterise = _reparameterise_layer(keras)
     x = keras.Input((n_features,), name="x")
     c = keras.Input((n_classes,), name="condition")
     h = _mlp(keras, keras.layers.Concatenate()([x, c]), hidden_units, "encoder")
@@ -105,12 +99,12 @@ def build_cvae(
     g = _mlp(
         keras, keras.layers.Concatenate()([z_in, c_in]), hidden_units[::-1], "decoder"
     )
-    x_out = keras.layers.Dense(n_features, name="x_hat")(g)
+    x_mean = keras.layers.Dense(n_features, name="x_mean")(g)
+    x_log_var = keras.layers.Dense(n_features, name="x_log_var")(g)
+    x_out = keras.layers.Concatenate()([x_mean, x_log_var])
     decoder = keras.Model([z_in, c_in], x_out, name="decoder")
 
-    x_hat = decoder([z, c])
-    log_var = FeatureLogVariance(name="log_var")(x_hat)
-    out = keras.layers.Concatenate()([x_hat, z_mean, z_log_var, log_var])
+    out = keras.layers.Concatenate()([decoder([z, c]), z_mean, z_log_var])
     return keras.Model([x, c], out, name="cvae"), decoder
 
 
@@ -135,11 +129,12 @@ def cvae_loss(keras, n_features: int, latent_dim: int, beta: float):
     d, k = n_features, latent_dim
 
     def loss(x, out):
-        x_hat, z_mean = out[:, :d], out[:, d : d + k]
-        z_log_var, log_var = out[:, d + k : d + 2 * k], out[:, d + 2 * k :]
-        nll = 0.5 * ops.sum(ops.square(x - x_hat) * ops.exp(-log_var) + log_var, -1)
+        x_mean = out[:, :d]
+        x_log_var = ops.clip(out[:, d : 2 * d], *LOG_VAR_RANGE)
+        z_mean, z_log_var = out[:, 2 * d : 2 * d + k], out[:, 2 * d + k :]
+        sq = ops.square(x - x_mean) * ops.exp(-x_log_var)
+        nll = 0.5 * ops.sum(sq + x_log_var, -1)
         kl_terms = ops.square(z_mean) + ops.exp(z_log_var) - 1.0 - z_log_var
-        kl = 0.5 * ops.sum(kl_terms, -1)
-        return nll + beta * kl
+        return nll + beta * 0.5 * ops.sum(kl_terms, -1)
 
     return loss

@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ..utils._validation import check_layer_sizes, validate_input
 from ._docs import fill_doc
 from ._keras_runtime import history_dict, import_keras, keras_floatx, seeded_keras
-from ._vae_builder import build_cvae, cvae_loss
+from ._vae_builder import LOG_VAR_RANGE, build_cvae, cvae_loss
 
 __all__ = ["VAEOverSampler"]
 
@@ -65,6 +65,11 @@ class VAEOverSampler(BaseOverSampler):
         chi-square) and keeps generated values within the observed range;
         ``"standard"`` subtracts the mean and divides by the standard
         deviation (enough for colours).
+    noise : bool, default=True
+        Whether a new row is a draw from the decoder's Gaussian (its mean
+        plus noise of the variance it learned for that latent code and
+        class) or its mean alone. The mean alone concentrates the new rows
+        on a thin manifold, narrower than the class (see the user guide).
     clip : {"range"} or None, default=None
         ``"range"`` clips each generated feature to the range of the real
         rows of its class; ``None`` returns the decoder's output as it is.
@@ -101,9 +106,8 @@ class VAEOverSampler(BaseOverSampler):
     clones like any scikit-learn estimator. Keras computes in float32; the
     new rows have the dtype of ``X`` (float32 or float64). Sparse input is
     densified for the network; the output is sparse again, in the format of
-    ``X``. The decoder is Gaussian with one learned variance per feature
-    (a calibrated decoder [3]_); new rows are its mean, without the
-    per-feature noise, so that they stay on the learned class manifold.
+    ``X``. The decoder is Gaussian with a learned mean and variance for
+    each feature (a calibrated decoder [3]_).
 
     References
     ----------
@@ -139,6 +143,7 @@ class VAEOverSampler(BaseOverSampler):
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "beta": [Interval(Real, 0, None, closed="left")],
         "scaling": [StrOptions({"quantile", "standard"})],
+        "noise": ["boolean"],
         "clip": [StrOptions({"range"}), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -155,6 +160,7 @@ class VAEOverSampler(BaseOverSampler):
         learning_rate: float = 1e-3,
         beta: float = 1.0,
         scaling: str = "quantile",
+        noise: bool = True,
         clip: str | None = None,
         random_state=None,
         verbose: int = 0,
@@ -167,6 +173,7 @@ class VAEOverSampler(BaseOverSampler):
         self.learning_rate = learning_rate
         self.beta = beta
         self.scaling = scaling
+        self.noise = noise
         self.clip = clip
         self.random_state = random_state
         self.verbose = verbose
@@ -247,7 +254,12 @@ class VAEOverSampler(BaseOverSampler):
             )
             z = rng.standard_normal((len(idx), latent)).astype(np.float32)
             decoded = keras.ops.convert_to_numpy(decoder([z, onehot[idx]]))
-        new = scaler.inverse_transform(decoded.astype(np.float64))
+        decoded = decoded.astype(np.float64)
+        new = decoded[:, :n_features]
+        if self.noise:
+            log_var = np.clip(decoded[:, n_features:], *LOG_VAR_RANGE)
+            new = new + np.exp(0.5 * log_var) * rng.standard_normal(new.shape)
+        new = scaler.inverse_transform(new)
         if self.clip == "range":
             for k in np.unique(idx):
                 rows, real = idx == k, X[y_idx == k]
