@@ -6,8 +6,9 @@ sampler sees only the training folds (an imblearn Pipeline resamples at fit
 only), every sampler uses ``sampling_strategy="auto"`` (every class but the
 majority brought up to the majority's count) and ``random_state=0``.
 
-``VAE, clip=range`` is the VAE sampler with its new rows clipped to the
-range of their class's real rows.
+``VAE, noise=True`` draws the new rows from the decoder's Gaussian instead
+of taking its mean; ``VAE, clip=range`` clips them to the range of their
+class's real rows.
 
 - ``sdss``: SDSS DR14 ugriz magnitudes (``fetch_sdss_colors``, 10,000
   objects: 4998 galaxies, 850 QSOs, 4152 stars) turned into the four
@@ -57,6 +58,7 @@ def samplers(vae_params: dict) -> dict:
         "RandomOverSampler": RandomOverSampler(random_state=0),
         "SMOTE": SMOTE(random_state=0),
         "VAEOverSampler": VAEOverSampler(random_state=0, **vae_params),
+        "VAE, noise=True": VAEOverSampler(noise=True, random_state=0, **vae_params),
         "VAE, clip=range": VAEOverSampler(clip="range", random_state=0, **vae_params),
     }
 

@@ -65,11 +65,15 @@ class VAEOverSampler(BaseOverSampler):
         chi-square) and keeps generated values within the observed range;
         ``"standard"`` subtracts the mean and divides by the standard
         deviation (enough for colours).
-    noise : bool, default=True
+    noise : bool, default=False
         Whether a new row is a draw from the decoder's Gaussian (its mean
         plus noise of the variance it learned for that latent code and
-        class) or its mean alone. The mean alone concentrates the new rows
-        on a thin manifold, narrower than the class (see the user guide).
+        class) or its mean alone. The mean keeps the rows on a thin
+        manifold inside the class (narrower than the class, within its
+        range); the draws spread like the class and raise the recall of the
+        rare class further, at some cost in precision, but need a well
+        trained decoder and overshoot a small class's range more often
+        (measurements in the user guide).
     clip : {"range"} or None, default=None
         ``"range"`` clips each generated feature to the range of the real
         rows of its class; ``None`` returns the decoder's output as it is.
@@ -160,7 +164,7 @@ class VAEOverSampler(BaseOverSampler):
         learning_rate: float = 1e-3,
         beta: float = 1.0,
         scaling: str = "quantile",
-        noise: bool = True,
+        noise: bool = False,
         clip: str | None = None,
         random_state=None,
         verbose: int = 0,

@@ -46,8 +46,9 @@ def _in_range_fraction(real, generated, margin=0.1):
 
 @pytest.mark.parametrize("scaling", ["quantile", "standard"])
 def test_generated_rows_lie_in_the_minority_range(scaling):
-    # the raw decoder (clip=None) keeps >= 99 % of the rows in the widened
-    # range of the minority, feature by feature, with either scaling
+    # the raw decoder's mean (clip=None, noise=False) keeps >= 99 % of the
+    # rows in the widened range of the minority, feature by feature, with
+    # either scaling
     X, y = _data()
     sampler = VAEOverSampler(scaling=scaling, **FAST)
     X_res, y_res = sampler.fit_resample(X, y)
@@ -73,6 +74,16 @@ def test_generated_rows_follow_the_minority_not_the_majority():
     X_res, _ = VAEOverSampler(**FAST).fit_resample(X, y)
     generated = X_res[len(X) :]
     assert abs(generated[:, 0].mean() - X[y == 1, 0].mean()) < 0.3
+
+
+def test_noise_spreads_the_rows_beyond_the_decoder_mean():
+    # draws from the decoder's Gaussian are more spread than its mean alone
+    X, y = _data()
+    spread = {}
+    for noise in (True, False):
+        X_res, _ = VAEOverSampler(noise=noise, **FAST).fit_resample(X, y)
+        spread[noise] = X_res[len(X) :].std(axis=0)
+    assert np.all(spread[True] > spread[False]), spread
 
 
 def test_same_seed_same_rows():
