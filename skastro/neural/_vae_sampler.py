@@ -79,7 +79,7 @@ class VAEOverSampler(BaseOverSampler):
         rows of its class; ``None`` returns the decoder's output as it is.
         The raw output meets the range criterion of the user guide on SDSS
         colours but overshoots a small class's range in a few of the 54 ZTF
-        real/bogus features (2 to 3.5 % of the rows in the worst ones), so
+        real/bogus features (1 to 2 % of the rows in the worst ones), so
         the option is there; it is off by default, as rows just beyond a
         rare class's few extreme members are plausible members too.
     random_state : int, RandomState instance or None, default=None
