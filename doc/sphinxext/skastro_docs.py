@@ -35,11 +35,14 @@ EXAMPLE_ORDER = (
     "plot_polar_representation.py",
     "plot_ztf_multiband_supernovae.py",
     "plot_frdeep_radio_galaxies.py",
+    "plot_keras_model_builder.py",
     "plot_autoencoder_outliers.py",
+    "plot_sdss_photometric_redshift.py",
     "plot_ztf_real_bogus.py",
     "plot_optuna_pipeline_tuning.py",
     "plot_lightcurve_speed.py",
     "plot_gp_augmentation.py",
+    "plot_ztf_transient_fits.py",
     "plot_vae_oversampling.py",
 )
 

@@ -177,3 +177,42 @@ register_search_space(
         "activation": categorical_param("relu", "tanh", "elu"),
     },
 )
+# the regressors: the classifiers' training space, without class weights;
+# the Gaussian head is a modelling choice, searched too
+register_search_space(
+    "KerasMLPRegressor",
+    {
+        **_KERAS_TRAINING,
+        "batch_size": categorical_param(32, 64, 128, 256),
+        "dropout": float_param(0.0, 0.5),
+        "activation": categorical_param("relu", "tanh", "elu"),
+        "loss": categorical_param("squared_error", "gaussian_nll"),
+    },
+)
+register_search_space(
+    "CNNRegressor",
+    {
+        **_KERAS_TRAINING,
+        "batch_size": categorical_param(16, 32, 64),
+        "dropout": float_param(0.0, 0.5),
+        "kernel_size": categorical_param(3, 5),
+        "loss": categorical_param("squared_error", "gaussian_nll"),
+    },
+)
+# the prior weights' range and the score they maximise; the inner
+# estimator's own space is searched through a Pipeline of its own
+register_search_space(
+    "TunedPriorsClassifier",
+    {
+        "log_weight_range": float_param(1.0, 6.0),
+        "scoring": categorical_param("f1_macro", "balanced_accuracy"),
+    },
+)
+# how far the drawn light curves may stray from their templates (days)
+register_search_space(
+    "LightCurveGPAugmenter",
+    {
+        "time_shift": float_param(0.0, 50.0),
+        "time_jitter": float_param(0.0, 1.0),
+    },
+)

@@ -8,6 +8,7 @@ only with a reason that says why the check cannot hold for that estimator.
 
 from imblearn.ensemble import BalancedRandomForestClassifier
 from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
 
 # estimator class name -> constructor arguments used for the common checks
 CHECK_PARAMS: dict[str, dict] = {
@@ -44,6 +45,8 @@ CHECK_PARAMS: dict[str, dict] = {
         ),
         "random_state": 0,
     },
+    # a logistic regression and 3 folds keep the checks' many small fits fast
+    "TunedPriorsClassifier": {"estimator": LogisticRegression(), "cv": 3},
     "GMMBayesClassifier": {"random_state": 0},
     # seeded so that the checks' repeated fits start from the same k-means
     "XDGaussianMixture": {"random_state": 0},
@@ -51,8 +54,12 @@ CHECK_PARAMS: dict[str, dict] = {
     # --- neural ---
     # tiny nets, few epochs, one batch per epoch, all data used for training,
     # Keras in eager mode: a new model traces no graph, which is most of the
-    # cost of the checks' ~100 small fits per estimator
+    # cost of the checks' ~100 small fits per estimator. float64 (float32 is
+    # the default): the checks compare weighted with repeated fits and
+    # predictions on subsets to 1e-7 relative, which float32 rounding of the
+    # weighted batch means (~1e-7 per step, ~4e-7 after training) exceeds
     "KerasMLPClassifier": {
+        "dtype": "float64",
         "hidden_layer_sizes": (16,),
         "epochs": 5,
         "batch_size": 512,
@@ -61,6 +68,7 @@ CHECK_PARAMS: dict[str, dict] = {
         "routed_params": {"compile__run_eagerly": True},
     },
     "CNNClassifier": {
+        "dtype": "float64",
         "conv_filters": (4,),
         "dense_units": (16,),
         "dropout": 0.0,
@@ -71,6 +79,7 @@ CHECK_PARAMS: dict[str, dict] = {
         "routed_params": {"compile__run_eagerly": True},
     },
     "Autoencoder": {
+        "dtype": "float64",
         "encoder_units": (8, 2),
         "epochs": 5,
         "batch_size": 512,
@@ -88,6 +97,14 @@ CHECK_PARAMS: dict[str, dict] = {
         "random_state": 0,
     },
 }
+
+# the regressors run the checks in the configuration of their classifiers'
+# networks (float64, for the reason above)
+for _regressor, _classifier in [
+    ("KerasMLPRegressor", "KerasMLPClassifier"),
+    ("CNNRegressor", "CNNClassifier"),
+]:
+    CHECK_PARAMS[_regressor] = dict(CHECK_PARAMS[_classifier])
 
 # ensemble: why HierarchicalClassifier's forests fail the weight equivalence
 _RANDOM_FOREST_WEIGHTS = (

@@ -1,4 +1,10 @@
-"""Real light curves: the 810 ASAS variables and the ZTF supernova long table."""
+"""Goal tests on real light curves: the 810 ASAS variables, ZTF supernovae.
+
+LightCurveFeatures computes finite features for every ASAS light curve that
+agree with light-curve's, finds periods in each class's textbook range, and
+turns the ZTF long table into per-band features and colours that match the
+table's own counts and extremes.
+"""
 
 import light_curve as lc
 import numpy as np
@@ -19,7 +25,7 @@ def test_asas_all_810_light_curves(require_data):
     assert np.isfinite(X.to_numpy()).all()
     assert X["n_obs"].tolist() == [len(c) for c in asas.data]
     # parity with light-curve on real data, a few definitions (see
-    # test_features.py for the full list and tolerances)
+    # tests/lightcurve/test_features.py for the full list and tolerances)
     ex = lc.Extractor(lc.StandardDeviation(), lc.StetsonK(), lc.Eta(), lc.Skew())
     for i in range(0, 810, 27):
         t, m, e = (np.ascontiguousarray(v) for v in asas.data[i].T)
