@@ -59,6 +59,7 @@ REAL_DATA_EXAMPLES = (
     "plot_gp_augmentation.py",
     "plot_xd_deconvolution.py",
     "plot_sdss_photometric_redshift.py",
+    "plot_vae_oversampling.py",
 )
 
 

@@ -43,6 +43,7 @@ EXAMPLE_ORDER = (
     "plot_lightcurve_speed.py",
     "plot_gp_augmentation.py",
     "plot_ztf_transient_fits.py",
+    "plot_vae_oversampling.py",
 )
 
 

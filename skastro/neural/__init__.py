@@ -9,6 +9,7 @@ from ._cnn import CNNClassifier
 from ._cnn_regressor import CNNRegressor
 from ._mlp import KerasMLPClassifier
 from ._mlp_regressor import KerasMLPRegressor
+from ._vae_sampler import VAEOverSampler
 
 __all__ = [
     "Autoencoder",
@@ -16,4 +17,5 @@ __all__ = [
     "CNNRegressor",
     "KerasMLPClassifier",
     "KerasMLPRegressor",
+    "VAEOverSampler",
 ]

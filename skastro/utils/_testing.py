@@ -87,6 +87,15 @@ CHECK_PARAMS: dict[str, dict] = {
         "validation_fraction": 0.0,
         "routed_params": {"compile__run_eagerly": True},
     },
+    # a tiny CVAE trained for two epochs of one batch: the checks test counts,
+    # dtypes and containers, which do not depend on how well it is trained
+    "VAEOverSampler": {
+        "latent_dim": 2,
+        "hidden_units": (8,),
+        "epochs": 2,
+        "batch_size": 512,
+        "random_state": 0,
+    },
 }
 
 # the regressors run the checks in the configuration of their classifiers'
