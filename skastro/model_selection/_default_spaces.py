@@ -216,3 +216,13 @@ register_search_space(
         "time_jitter": float_param(0.0, 1.0),
     },
 )
+# the generative oversampler: the latent size and the KL weight shape the
+# generated rows; the architecture stays as constructed
+register_search_space(
+    "VAEOverSampler",
+    {
+        "latent_dim": int_param(2, 8),
+        "beta": float_param(0.1, 4.0, log=True),
+        "learning_rate": float_param(1e-4, 1e-2, log=True),
+    },
+)
