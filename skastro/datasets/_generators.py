@@ -8,8 +8,18 @@ import numpy as np
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from ._variable_shapes import (
+    SHAPES,
+    SURVEY_CADENCES,
+    SURVEY_EPOCHS,
+    VARIABLE_CLASSES,
+    survey_times,
+)
+
+#: The default classes (``classes`` may also name `VARIABLE_CLASSES`).
 LIGHT_CURVE_CLASSES = ("periodic", "transient", "stochastic", "constant")
-CADENCES = ("ztf", "uniform", "lsst")
+ALL_CLASSES = LIGHT_CURVE_CLASSES + VARIABLE_CLASSES
+CADENCES = ("ztf", "uniform", "lsst") + SURVEY_CADENCES
 
 #: Period range of the periodic class [days], drawn log-uniformly.
 PERIOD_RANGE = (0.2, 20.0)
@@ -104,7 +114,7 @@ def _stochastic(t, rng):
         "classes": ["array-like"],
         "bands": ["array-like"],
         "cadence": [StrOptions(set(CADENCES))],
-        "n_points": [Interval(Integral, 1, None, closed="left"), tuple],
+        "n_points": [Interval(Integral, 1, None, closed="left"), tuple, None],
         "noise": [Interval(Real, 0, None, closed="neither")],
         "weights": ["array-like", None],
         "random_state": ["random_state"],
@@ -117,28 +127,46 @@ def make_light_curves(
     classes: tuple[str, ...] = LIGHT_CURVE_CLASSES,
     bands: tuple[str, ...] = ("g", "r"),
     cadence: str = "ztf",
-    n_points: int | tuple[int, int] = (20, 200),
+    n_points: int | tuple[int, int] | None = None,
     noise: float = 0.02,
     weights=None,
     random_state=None,
 ) -> Bunch:
     """Generate irregular multi-band light curves of known classes.
 
-    Four classes of variability, observed with a survey-like cadence and
-    Gaussian photometric errors:
+    Four classes of variability by default, observed with a survey-like
+    cadence and Gaussian photometric errors:
 
     - ``"periodic"``: a sinusoid with a weaker first harmonic, period drawn
-      log-uniformly in [0.2, 20] days, amplitude 0.2-1 mag; the true periods
-      are returned;
+      log-uniformly in [0.2, 20] days, amplitude 0.2-1 mag;
     - ``"transient"``: a Bazin-like rise (2-10 d) and fall (15-60 d), 1-4 mag
       above quiescence at peak, peak time inside the baseline;
     - ``"stochastic"``: a damped random walk, timescale 10-300 d, asymptotic
       rms 0.1-0.4 mag;
     - ``"constant"``: no variability, noise only.
 
+    Three variable-star classes may be asked for by name, each with two
+    subtypes (returned in ``subtypes``):
+
+    - ``"rrlyrae"``: RRab (75 %, P 0.45-0.9 d, a sawtooth-like Fourier series
+      with R21 0.40-0.55, R31 0.25-0.40, phi21 3.8-4.3, phi31 1.8-2.4 [3]_
+      [4]_, V amplitude 0.5-1.2 mag) or RRc (P 0.25-0.45 d, near-sinusoidal,
+      R21 < 0.2, 0.3-0.6 mag); amplitudes fall to the red (g 1 : r 0.75 : i
+      0.6 : z 0.55 of V, close to the Stripe 82 RR Lyrae [5]_);
+    - ``"eclipsing"``: detached binaries (P 0.5-10 d, two narrow eclipses at
+      phases 0 and 0.5, the secondary 10-70 % as deep) or contact W UMa
+      binaries (P 0.25-0.7 d, continuous light variation with nearly equal
+      minima); the true period is the **orbital** one, twice the period a
+      Lomb-Scargle periodogram usually finds;
+    - ``"multiperiodic"``: double-mode RR Lyrae (first overtone dominant, the
+      fundamental at a period ratio 0.742-0.748) or delta Scuti stars (2-3
+      radial modes between 0.03 and 0.25 d); the true period is the dominant
+      mode's, the others are in ``secondary_periods``.
+
     Each object has a base magnitude in [16, 20] (in the first band) and a
-    colour offset per other band; the variability is the same in every band,
-    its amplitude scaled by 0.8-1.2 per band.
+    colour offset per other band. For the default classes the variability is
+    the same in every band, its amplitude scaled by 0.8-1.2 per band; the
+    variable-star classes scale it per band as described above.
 
     Parameters
     ----------
@@ -146,18 +174,29 @@ def make_light_curves(
         Number of light curves.
     classes : sequence of str, default=("periodic", "transient", "stochastic", \
 "constant")
-        Classes to draw, a subset of those four; ``target`` codes index it.
+        Classes to draw, distinct names among those seven; ``target`` codes
+        index it.
     bands : sequence of str, default=("g", "r")
-        Band names; each observation is taken in one band chosen at random
-        and its code (position in ``bands``) is the 4th column of ``data``.
-    cadence : {"ztf", "uniform", "lsst"}, default="ztf"
+        Band names. With the ``"ztf"``, ``"lsst"`` and ``"uniform"`` cadences
+        each observation is taken in one band chosen at random; its code
+        (position in ``bands``) is the 4th column of ``data``.
+    cadence : {"ztf", "uniform", "lsst", "dense", "sparse"}, default="ztf"
         ``"ztf"``: irregular nightly sampling over a 1-3 year baseline with
         an 8-month observing season per year (seasonal gaps); ``"lsst"``:
         pairs of visits ~30 min apart on random nights, 6-month seasons over
         1-3 years; ``"uniform"``: times uniform at random over one year.
-    n_points : int or (int, int), default=(20, 200)
-        Points per light curve, or the inclusive range each object's count is
-        drawn from uniformly.
+        Two multi-band survey cadences count epochs per band instead:
+        ``"dense"`` (SDSS Stripe 82-like): one visit per night, on distinct
+        nights of a 90-120 night season each year over 8-10 years, every
+        band observed at every visit (72 s apart); ``"sparse"`` (LSST or ZTF
+        alert stream-like): one band per night, the same number of nights
+        per band, over 1-3 years with 6-8 month seasons.
+    n_points : int, (int, int) or None, default=None
+        Points per light curve (``"ztf"``, ``"lsst"``, ``"uniform"``) or
+        epochs per band (``"dense"``, ``"sparse"``), or the inclusive range
+        each object's count is drawn from uniformly. ``None`` means (20, 200)
+        points, (45, 55) epochs per band for ``"dense"`` and (8, 12) for
+        ``"sparse"``.
     noise : float, default=0.02
         Photometric error [mag] at magnitude 18; errors scale as
         ``noise * 10 ** (0.2 * (mag - 18))`` (clipped to [noise / 2, 1]) and
@@ -174,9 +213,14 @@ def make_light_curves(
         ``data``: list of ``n_samples`` float64 arrays (n_i, 4) with columns
         (time [days], mag, err [mag], band code), sorted by time;
         ``target`` (n_samples,) int codes into ``target_names`` (=
-        ``classes``); ``periods`` (n_samples,) the true period in days (NaN
-        for non-periodic objects); ``bands``; ``feature_names`` = ['time',
-        'mag', 'err', 'band'].
+        ``classes``); ``periods`` (n_samples,) the true period in days (the
+        orbital period of a binary, the dominant mode of a multi-periodic
+        star; NaN for non-periodic objects); ``secondary_periods``
+        (n_samples, 2) the other modes of multi-periodic stars by decreasing
+        amplitude (NaN elsewhere); ``subtypes`` (n_samples,) str: "RRab",
+        "RRc", "detached", "contact", "RRd", "dSct", or the class name for
+        the classes without subtypes; ``bands``; ``feature_names`` =
+        ['time', 'mag', 'err', 'band'].
 
     See Also
     --------
@@ -190,6 +234,13 @@ def make_light_curves(
     .. [2] Kelly, Bechtold & Siemiginowska 2009, "Are the Variations in
        Quasar Optical Flux Driven by Thermal Fluctuations?", ApJ 698, 895
        (the damped random walk).
+    .. [3] Simon & Lee 1981, "The light curves of RR Lyrae field stars",
+       ApJ 248, 291 (Fourier parameters R21, phi21).
+    .. [4] Kovacs & Kupi 2007, "Template light curves of RRab stars", A&A
+       462, 1007.
+    .. [5] Sesar et al. 2010, "Light Curve Templates and Galactic
+       Distribution of RR Lyrae Stars from Sloan Digital Sky Survey Stripe
+       82", ApJ 708, 717.
 
     Examples
     --------
@@ -199,17 +250,82 @@ def make_light_curves(
     (8, 4)
     >>> lcs.target_names[lcs.target].tolist()[:4]
     ['constant', 'transient', 'periodic', 'constant']
+
+    RR Lyrae stars in ugriz with sparse, one-band-per-night sampling:
+
+    >>> import numpy as np
+    >>> rr = make_light_curves(
+    ...     3, classes=("rrlyrae",), bands=tuple("ugriz"), cadence="sparse",
+    ...     n_points=10, random_state=0,
+    ... )
+    >>> np.bincount(rr.data[0][:, 3].astype(int)).tolist()
+    [10, 10, 10, 10, 10]
+    >>> bool(np.all((rr.periods > 0.25) & (rr.periods < 0.9)))
+    True
     """
     classes = [str(c) for c in np.atleast_1d(np.asarray(classes, dtype=object))]
     bands = [str(b) for b in np.atleast_1d(np.asarray(bands, dtype=object))]
-    unknown = [c for c in classes if c not in LIGHT_CURVE_CLASSES]
+    unknown = [c for c in classes if c not in ALL_CLASSES]
     if unknown or not classes or len(set(classes)) != len(classes):
         raise ValueError(
-            f"classes must be distinct names among {list(LIGHT_CURVE_CLASSES)}, "
-            f"got {classes}"
+            f"classes must be distinct names among {list(ALL_CLASSES)}, got {classes}"
         )
     if not bands or len(set(bands)) != len(bands):
         raise ValueError(f"bands must be distinct band names, got {bands}")
+    low, high = _point_range(n_points, cadence)
+    rng = check_random_state(random_state)
+    counts = _class_counts(n_samples, len(classes), weights, rng)
+    target = rng.permutation(np.repeat(np.arange(len(classes)), counts))
+    periods = np.full(n_samples, np.nan)
+    secondary = np.full((n_samples, 2), np.nan)
+    subtypes = np.array(classes, dtype=object)[target]
+    data = []
+    for i, code in enumerate(target):
+        kind = classes[code]
+        n = int(rng.randint(low, high + 1))
+        if cadence in SURVEY_CADENCES:
+            t, band = survey_times(n, len(bands), cadence, rng)
+            n = t.size
+        else:
+            t = _sample_times(n, cadence, rng)
+            band = rng.randint(0, len(bands), n)
+        if kind in SHAPES:
+            signal, periods[i], secondary[i], subtypes[i] = SHAPES[kind](
+                t, band, bands, rng
+            )
+        elif kind == "periodic":
+            signal, periods[i] = _periodic(t, rng)
+        elif kind == "transient":
+            signal = _transient(t, rng)
+        elif kind == "stochastic":
+            signal = _stochastic(t, rng)
+        else:
+            signal = np.zeros(n)
+        base = rng.uniform(16.0, 20.0)
+        colour = np.concatenate([[0.0], rng.uniform(-0.3, 1.0, len(bands) - 1)])
+        scale = np.concatenate([[1.0], rng.uniform(0.8, 1.2, len(bands) - 1)])
+        if kind in SHAPES:  # the shape already holds its per-band amplitudes
+            scale = np.ones(len(bands))
+        true = base + colour[band] + scale[band] * signal
+        err = np.clip(noise * 10 ** (0.2 * (true - 18.0)), noise / 2, 1.0)
+        mag = true + rng.normal(0.0, 1.0, n) * err
+        data.append(np.column_stack([t, mag, err, band.astype(np.float64)]))
+    return Bunch(
+        data=data,
+        target=target,
+        periods=periods,
+        secondary_periods=secondary,
+        subtypes=subtypes.astype(str),
+        target_names=np.array(classes),
+        bands=bands,
+        feature_names=["time", "mag", "err", "band"],
+    )
+
+
+def _point_range(n_points, cadence):
+    """(low, high) of the point count (or epochs per band), validated."""
+    if n_points is None:
+        return SURVEY_EPOCHS.get(cadence, (20, 200))
     if isinstance(n_points, tuple):
         ok = (
             len(n_points) == 2
@@ -221,42 +337,8 @@ def make_light_curves(
                 f"n_points must be an int >= 1 or a (low, high) pair of ints with "
                 f"1 <= low <= high, got {n_points!r}"
             )
-        low, high = n_points
-    else:
-        low = high = int(n_points)
-    rng = check_random_state(random_state)
-    counts = _class_counts(n_samples, len(classes), weights, rng)
-    target = rng.permutation(np.repeat(np.arange(len(classes)), counts))
-    periods = np.full(n_samples, np.nan)
-    data = []
-    for i, code in enumerate(target):
-        kind = classes[code]
-        n = int(rng.randint(low, high + 1))
-        t = _sample_times(n, cadence, rng)
-        band = rng.randint(0, len(bands), n)
-        if kind == "periodic":
-            signal, periods[i] = _periodic(t, rng)
-        elif kind == "transient":
-            signal = _transient(t, rng)
-        elif kind == "stochastic":
-            signal = _stochastic(t, rng)
-        else:
-            signal = np.zeros(n)
-        base = rng.uniform(16.0, 20.0)
-        colour = np.concatenate([[0.0], rng.uniform(-0.3, 1.0, len(bands) - 1)])
-        scale = np.concatenate([[1.0], rng.uniform(0.8, 1.2, len(bands) - 1)])
-        true = base + colour[band] + scale[band] * signal
-        err = np.clip(noise * 10 ** (0.2 * (true - 18.0)), noise / 2, 1.0)
-        mag = true + rng.normal(0.0, 1.0, n) * err
-        data.append(np.column_stack([t, mag, err, band.astype(np.float64)]))
-    return Bunch(
-        data=data,
-        target=target,
-        periods=periods,
-        target_names=np.array(classes),
-        bands=bands,
-        feature_names=["time", "mag", "err", "band"],
-    )
+        return n_points
+    return int(n_points), int(n_points)
 
 
 def _psf(size, x0, y0, fwhm):
