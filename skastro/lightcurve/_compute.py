@@ -45,7 +45,9 @@ def compute_chunk(packed, plan, *, params: dict, fill_value: float) -> np.ndarra
     values: dict[str, np.ndarray] = {}
     for family in families_for(plan.base, plan.groups, n_bands, n_peaks):
         kwargs = {name: params[name] for name in family.params}
-        values.update(family.compute(batch, plan.base, values, **kwargs))
+        # the names asked for: per-band features and multi-band groups
+        asked = list(plan.base) + list(plan.groups)
+        values.update(family.compute(batch, asked, values, **kwargs))
     # the registry's minimum points, whatever a kernel gave below them
     base = set(plan.base)
     mask_short(

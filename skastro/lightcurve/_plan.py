@@ -108,7 +108,13 @@ def output_plan(features, n_peaks: int, bands) -> OutputPlan:
         mb = multiband_names(bands, n_peaks)
         for g in groups:
             if g == "period_multiband":
-                picked = [n for n in mb if n.startswith("period_multiband_")]
+                picked = [
+                    n
+                    for n in mb
+                    if n.startswith("period_multiband_") and "_best" not in n
+                ]
+            elif g == "period_multiband_best":
+                picked = [n for n in mb if n.startswith("period_multiband_best")]
             else:
                 suffix = "_" + g.split("_", 1)[1]
                 picked = [

@@ -57,11 +57,11 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         seen in ``fit``. A band not in this list raises at ``transform``.
     n_peaks : int, default=3
         Periodogram peaks reported (``period_0`` ... ``period_{n_peaks-1}``):
-        the highest local maxima of one periodogram, not frequencies found
-        by prewhitening. On ground-based data sampled once a night the
-        later peaks are often the daily aliases of the first (frequency
-        ``1 / period_0 +- 1`` per day), and their powers then measure how
-        cleanly the sampling echoes the main signal.
+        ``period_0`` is the highest peak; the others are the highest peaks
+        of the periodogram of the residual after the best model
+        (``period_best``) is subtracted (prewhitening, on a grid of one
+        point per peak width), so that they are further signals rather
+        than the daily aliases of the first.
     min_period : float, default=0.1
         Shortest period searched, in the time unit of the data (days for
         MJD). The highest frequency of the grid is ``1 / min_period``.
@@ -74,6 +74,18 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
     oversampling : float, default=5.0
         Frequency grid points per periodogram peak width: the step is
         ``1 / (oversampling * time_span)`` for each object.
+    n_candidates : int, default=3
+        Highest periodogram peaks re-ranked into ``period_best`` (and
+        ``period_multiband_best``), each with its 1-day aliases
+        (``f +- 1`` per day), half and double period.
+    n_harmonics : int, default=2
+        Most harmonics of the model that re-scores the candidates (the
+        number used, 1 to ``n_harmonics``, is chosen by the BIC).
+    period_scorer : {"harmonic", "entropy"}, default="harmonic"
+        How candidates are ranked: ``"harmonic"``, the lowest BIC (chi2 +
+        n_params ln N) of the weighted multi-harmonic fit; ``"entropy"``,
+        the lowest conditional entropy of the folded curve (Graham et al.
+        2013). Either way the winner is refined by the fit's chi-square.
     fill_value : float, default=np.nan
         Value of a feature that an object cannot support (too few points, no
         data in a band, zero variance, ...).
@@ -179,6 +191,9 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         "min_period": [Interval(Real, 0, None, closed="neither")],
         "max_period": [Interval(Real, 0, None, closed="neither"), None],
         "oversampling": [Interval(Real, 0, None, closed="neither")],
+        "n_candidates": [Interval(Integral, 1, None, closed="left")],
+        "n_harmonics": [Interval(Integral, 1, None, closed="left")],
+        "period_scorer": [StrOptions({"harmonic", "entropy"})],
         "fill_value": [Real],
         "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
         "n_jobs": [Integral, None],
@@ -197,6 +212,9 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         min_period: float = 0.1,
         max_period: float | None = None,
         oversampling: float = 5.0,
+        n_candidates: int = 3,
+        n_harmonics: int = 2,
+        period_scorer: str = "harmonic",
         fill_value: float = np.nan,
         chunk_size: int | None = None,
         n_jobs: int | None = None,
@@ -211,6 +229,9 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         self.min_period = min_period
         self.max_period = max_period
         self.oversampling = oversampling
+        self.n_candidates = n_candidates
+        self.n_harmonics = n_harmonics
+        self.period_scorer = period_scorer
         self.fill_value = fill_value
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs

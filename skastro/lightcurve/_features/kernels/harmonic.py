@@ -1,0 +1,229 @@
+"""Weighted least-squares multi-harmonic fits at one frequency (numba).
+
+The model of a set of bands ``b = 0 .. B - 1`` at frequency ``f``, with
+``x = 2 pi f t``::
+
+    m_b(t) = c_b + sum_{k=1}^{nb} [a_bk cos(k x) + s_bk sin(k x)]
+                 + sum_{k=nb+1}^{H} [a_k cos(k x) + s_k sin(k x)]
+
+an offset per band, the first ``nb`` harmonics per band (``nb`` is 0 or 1,
+``band_terms``) and the other harmonics shared by all bands (one shape and
+phase). It is astropy's ``LombScargleMultiband(nterms_base=H,
+nterms_band=nb)`` model (whose shared offset and shared first harmonic,
+collinear with the per-band ones, add nothing), and with one band
+``LombScargle(nterms=H)``'s. Weights are ``1 / err^2``.
+
+Columns are ordered offsets, then harmonic after harmonic, so that one
+Cholesky factorisation of the normal equations gives the chi-square of every
+nested model with ``h = 1 .. H`` harmonics (the running sum of the squared
+forward-substituted right-hand side). A column whose pivot falls under
+``1e-10`` of its diagonal (collinear with the earlier ones: a band without
+points, harmonics aliased onto each other by the sampling) is dropped, which
+gives the least-squares projection of ``numpy.linalg.lstsq``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+_PIVOT_TOL = 1e-10
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def n_columns(n_bands, n_harmonics, band_terms):
+    """Columns of the model: offsets, per-band and shared harmonics."""
+    return n_bands * (1 + 2 * band_terms) + 2 * (n_harmonics - band_terms)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def prefix_columns(n_bands, h, band_terms):
+    """Columns of the nested model with ``h`` harmonics (``h >= 1``)."""
+    return n_bands * (1 + 2 * band_terms) + 2 * (h - band_terms)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _row(x, bnd, n_bands, n_harmonics, band_terms, idx, val):
+    """Non-zero columns (``idx``) and values of the design row at phase x."""
+    c1 = math.cos(x)
+    s1 = math.sin(x)
+    idx[0] = bnd
+    val[0] = 1.0
+    ck, sk = c1, s1
+    base = n_bands * (1 + 2 * band_terms)
+    for k in range(1, n_harmonics + 1):
+        if k <= band_terms:
+            col = n_bands + 2 * bnd
+        else:
+            col = base + 2 * (k - 1 - band_terms)
+        idx[2 * k - 1] = col
+        val[2 * k - 1] = ck
+        idx[2 * k] = col + 1
+        val[2 * k] = sk
+        ck, sk = ck * c1 - sk * s1, sk * c1 + ck * s1
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def fit_at(tr, y, w, band, n_bands, f, n_harmonics, band_terms, work):
+    """Fit the model at frequency ``f``; chi-square of each nested model.
+
+    ``tr, y, w, band``: times, centred magnitudes, weights ``1 / err^2``
+    and band index (``0 .. n_bands - 1``) of the points. ``work = (ata, atb,
+    low, z, alive, idx, val)`` is scratch from :func:`new_work`; on return
+    ``low``, ``z`` and ``alive`` hold the factorisation (for
+    :func:`coefficients`). Returns ``(chi2, rank)``: arrays of length
+    ``n_harmonics + 1``, entry ``h`` for the nested model with ``h``
+    harmonics (``h = 0``: the offsets alone).
+    """
+    ata, atb, low, z, alive, idx, val = work
+    p = n_columns(n_bands, n_harmonics, band_terms)
+    q = 1 + 2 * n_harmonics
+    for r in range(p):
+        atb[r] = 0.0
+        for c in range(p):
+            ata[r, c] = 0.0
+    yy = 0.0
+    two_pi_f = 2.0 * math.pi * f
+    for i in range(tr.shape[0]):
+        _row(two_pi_f * tr[i], band[i], n_bands, n_harmonics, band_terms, idx, val)
+        wi = w[i]
+        wy = wi * y[i]
+        yy += wy * y[i]
+        for r in range(q):
+            ir = idx[r]
+            atb[ir] += wy * val[r]
+            wv = wi * val[r]
+            for c in range(q):
+                ata[ir, idx[c]] += wv * val[c]
+    # Cholesky with dropped columns; running chi-square
+    chi2_run = np.empty(p + 1)
+    rank_run = np.zeros(p + 1, dtype=np.int64)
+    chi2_run[0] = yy
+    for j in range(p):
+        d = ata[j, j]
+        for k in range(j):
+            d -= low[j, k] * low[j, k]
+        if not (d > _PIVOT_TOL * ata[j, j]) or not np.isfinite(d):
+            alive[j] = False
+            for i in range(j, p):
+                low[i, j] = 0.0
+            z[j] = 0.0
+            chi2_run[j + 1] = chi2_run[j]
+            rank_run[j + 1] = rank_run[j]
+            continue
+        alive[j] = True
+        ljj = math.sqrt(d)
+        low[j, j] = ljj
+        for i in range(j + 1, p):
+            acc = ata[i, j]
+            for k in range(j):
+                acc -= low[i, k] * low[j, k]
+            low[i, j] = acc / ljj
+        acc = atb[j]
+        for k in range(j):
+            acc -= low[j, k] * z[k]
+        z[j] = acc / ljj
+        chi2_run[j + 1] = chi2_run[j] - z[j] * z[j]
+        rank_run[j + 1] = rank_run[j] + 1
+    chi2 = np.empty(n_harmonics + 1)
+    rank = np.empty(n_harmonics + 1, dtype=np.int64)
+    chi2[0] = chi2_run[n_bands]
+    rank[0] = rank_run[n_bands]
+    for h in range(1, n_harmonics + 1):
+        ph = prefix_columns(n_bands, h, band_terms)
+        chi2[h] = max(chi2_run[ph], 0.0)
+        rank[h] = rank_run[ph]
+    return chi2, rank
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def new_work(n_bands, n_harmonics, band_terms):
+    """Scratch arrays of :func:`fit_at`."""
+    p = n_columns(n_bands, n_harmonics, band_terms)
+    q = 1 + 2 * n_harmonics
+    return (
+        np.zeros((p, p)),
+        np.zeros(p),
+        np.zeros((p, p)),
+        np.zeros(p),
+        np.zeros(p, dtype=np.bool_),
+        np.zeros(q, dtype=np.int64),
+        np.zeros(q),
+    )
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def coefficients(work, p):
+    """Coefficients of the first ``p`` columns after :func:`fit_at`.
+
+    The nested model with the first ``p`` columns (dropped columns get 0).
+    """
+    low, z, alive = work[2], work[3], work[4]
+    beta = np.zeros(p)
+    for j in range(p - 1, -1, -1):
+        if not alive[j]:
+            continue
+        acc = z[j]
+        for k in range(j + 1, p):
+            acc -= low[k, j] * beta[k]
+        beta[j] = acc / low[j, j]
+    return beta
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def model_value(x, bnd, beta, n_bands, h, band_terms, work):
+    """Value at phase ``x`` in band ``bnd`` of the ``h``-harmonic model."""
+    idx, val = work[5], work[6]
+    _row(x, bnd, n_bands, h, band_terms, idx, val)
+    acc = 0.0
+    for r in range(1 + 2 * h):
+        acc += beta[idx[r]] * val[r]
+    return acc
+
+
+def harmonic_model(t, y, dy, band, frequency, *, n_harmonics, band_terms=0):
+    """Fitted model at the points and its chi-square (Python entry, tests).
+
+    ``band``: integer band of each point (``0 .. n_bands - 1``). The model
+    is that of the module docstring, ``y`` centred on each band's weighted
+    mean first (as astropy's ``center_data=True``).
+
+    Returns ``(model, chi2)``: the model at each point (mean included) and
+    the weighted chi-square of the residual.
+    """
+    t, y, dy = (np.asarray(a, dtype=float) for a in (t, y, dy))
+    band = np.asarray(band, dtype=np.int64)
+    n_bands = int(band.max()) + 1
+    w = 1.0 / dy**2
+    means = np.zeros(n_bands)
+    for b in range(n_bands):
+        sel = band == b
+        if sel.any():
+            means[b] = np.average(y[sel], weights=w[sel])
+    return _harmonic_model(
+        t - t.min(),
+        y - means[band],
+        w,
+        band,
+        n_bands,
+        float(frequency),
+        n_harmonics,
+        band_terms,
+        means,
+    )
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _harmonic_model(tr, yc, w, band, n_bands, f, n_harmonics, band_terms, means):
+    work = new_work(n_bands, n_harmonics, band_terms)
+    chi2, _ = fit_at(tr, yc, w, band, n_bands, f, n_harmonics, band_terms, work)
+    beta = coefficients(work, n_columns(n_bands, n_harmonics, band_terms))
+    out = np.empty(tr.shape[0])
+    for i in range(tr.shape[0]):
+        x = 2.0 * math.pi * f * tr[i]
+        out[i] = means[band[i]] + model_value(
+            x, band[i], beta, n_bands, n_harmonics, band_terms, work
+        )
+    return out, chi2[n_harmonics]

@@ -1,0 +1,318 @@
+"""Re-ranking of periodogram candidates by a multi-harmonic fit (numba).
+
+For each series (every band alone, and with several bands all of them
+together) the candidates are the ``K`` highest periodogram peaks ``f`` and,
+for each, ``f + 1``, ``f - 1`` (the daily beat aliases, in cycles per day),
+``f / 2`` and ``2 f`` (double and half the period), kept when inside the
+object's frequency grid and not within half a grid step of an earlier one.
+Each candidate is fitted by weighted least squares with the model of
+:mod:`..kernels.harmonic` (``h = 1 .. n_harmonics`` harmonics, one band: an
+offset and ``h`` harmonics; several: an offset per band and shared
+harmonics) and scored by the Bayesian information criterion
+``BIC = chi2_h + r_h ln N`` (``r_h`` the rank of the design, ``N`` the
+points), minimised over ``h``: a double period must earn the harmonics it
+needs. ``scorer``:
+
+- ``0`` (``"harmonic"``): the lowest BIC wins; the three best are first
+  refined in frequency (three parabolic steps on chi2, from half a grid
+  step) and compared again;
+- ``1`` (``"entropy"``): the lowest conditional entropy of the folded curve
+  (:mod:`..kernels.entropy`, 10 phase x 5 magnitude bins, magnitudes
+  normalised to [0, 1] per band) wins, then it is refined as above.
+
+The winner's frequency, amplitude (half the peak-to-peak of its fitted
+periodic part over a cycle, the mean over bands weighted by their points),
+chi-square reduction ``(chi2_0 - chi2) / chi2_0`` and whether it is not the
+raw top peak are reported, and for each band alone the residual of its best
+model (for the prewhitened secondary periods).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from ..kernels.entropy import conditional_entropy
+from ..kernels.harmonic import coefficients, fit_at, model_value, n_columns, new_work
+from .setup import frequency_grids
+
+SCORERS = ("harmonic", "entropy")
+N_PHASE, N_MAG = 10, 5
+_N_REFINE = 3  # candidates refined before the final comparison
+# outputs per series: frequency, amplitude, chi2 reduction, not the raw top
+N_OUT = 4
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _bic(tr, y, w, bidx, nb, f, n_harm, band_terms, work):
+    """(lowest BIC over h = 1..n_harm, its h, its chi2)."""
+    chi2, rank = fit_at(tr, y, w, bidx, nb, f, n_harm, band_terms, work)
+    n = tr.shape[0]
+    best, best_h = np.inf, 0
+    for h in range(1, n_harm + 1):
+        if rank[h] >= n or rank[h] == rank[h - 1]:
+            continue
+        b = chi2[h] + rank[h] * math.log(n)
+        if b < best:
+            best, best_h = b, h
+    return best, best_h, chi2
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _refine(tr, y, w, bidx, nb, f, delta, n_harm, band_terms, work):
+    """Frequency after parabolic steps on the chi2 of ``n_harm`` harmonics."""
+    for _ in range(3):
+        c0 = fit_at(tr, y, w, bidx, nb, f, n_harm, band_terms, work)[0][n_harm]
+        cm = fit_at(tr, y, w, bidx, nb, f - delta, n_harm, band_terms, work)[0][n_harm]
+        cp = fit_at(tr, y, w, bidx, nb, f + delta, n_harm, band_terms, work)[0][n_harm]
+        den = cm - 2.0 * c0 + cp
+        if den > 0:
+            f += delta * min(max(0.5 * (cm - cp) / den, -1.0), 1.0)
+        elif cm < c0 or cp < c0:
+            f += -delta if cm < cp else delta
+        delta /= 3.0
+    return f
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _candidates(peaks, fmin, fmax, df):
+    """Candidate frequencies (and their origin: 0 = the raw top peak)."""
+    cand = np.empty(5 * peaks.shape[0])
+    origin = np.empty(5 * peaks.shape[0], dtype=np.int64)
+    n = 0
+    for j in range(peaks.shape[0]):
+        f = peaks[j]
+        if not f > 0:
+            continue
+        for v in range(5):
+            c = (f, f + 1.0, f - 1.0, 0.5 * f, 2.0 * f)[v]
+            if not (c >= fmin - 0.5 * df and c <= fmax + 0.5 * df and c > 0):
+                continue
+            dup = False
+            for q in range(n):
+                if abs(cand[q] - c) < 0.5 * df:
+                    dup = True
+            if dup:
+                continue
+            cand[n] = c
+            origin[n] = 5 * j + v
+            n += 1
+    return cand[:n], origin[:n]
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _select(tr, y, w, u, bidx, nb, peaks, grid, n_harm, band_terms, scorer, work):
+    """(frequency, h, is_alias) of the best candidate; NaN frequency if none."""
+    fmin, fmax, df = grid
+    cand, origin = _candidates(peaks, fmin, fmax, df)
+    nc = cand.shape[0]
+    if nc == 0:
+        return np.nan, 0, np.nan
+    score = np.empty(nc)
+    counts = np.empty(N_PHASE * (N_MAG + 1), dtype=np.int64)
+    for c in range(nc):
+        if scorer == 1:
+            score[c] = conditional_entropy(tr, u, cand[c], N_PHASE, N_MAG, counts)
+        else:
+            score[c] = _bic(tr, y, w, bidx, nb, cand[c], n_harm, band_terms, work)[0]
+    order = np.argsort(score)
+    n_ref = 1 if scorer == 1 else min(_N_REFINE, nc)
+    best_f, best_h, best_b, best_o = np.nan, 0, np.inf, -1
+    for r in range(n_ref):
+        c = order[r]
+        if not np.isfinite(score[c]):
+            continue
+        f = _refine(tr, y, w, bidx, nb, cand[c], 0.5 * df, n_harm, band_terms, work)
+        b, h, _ = _bic(tr, y, w, bidx, nb, f, n_harm, band_terms, work)
+        if h > 0 and b < best_b:
+            best_f, best_h, best_b, best_o = f, h, b, origin[c]
+    if best_h == 0:
+        return np.nan, 0, np.nan
+    return best_f, best_h, 0.0 if best_o == 0 else 1.0
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _report(tr, y, w, bidx, nb, f, h, band_terms, work, res, out):
+    """Fit at ``f``; write (f, amplitude, chi2 reduction) and the residual."""
+    chi2, _ = fit_at(tr, y, w, bidx, nb, f, h, band_terms, work)
+    beta = coefficients(work, n_columns(nb, h, band_terms))
+    out[0] = f
+    out[2] = (chi2[0] - chi2[h]) / chi2[0] if chi2[0] > 0 else np.nan
+    amp = 0.0
+    npts = 0
+    for b in range(nb):
+        nb_pts = 0
+        for i in range(tr.shape[0]):
+            if bidx[i] == b:
+                nb_pts += 1
+        if nb_pts == 0:
+            continue
+        lo, hi = np.inf, -np.inf
+        for s in range(64):
+            v = model_value(2.0 * math.pi * s / 64.0, b, beta, nb, h, band_terms, work)
+            lo, hi = min(lo, v), max(hi, v)
+        amp += nb_pts * 0.5 * (hi - lo)
+        npts += nb_pts
+    out[1] = amp / npts
+    for i in range(tr.shape[0]):
+        x = 2.0 * math.pi * f * tr[i]
+        res[i] = y[i] - model_value(x, bidx[i], beta, nb, h, band_terms, work)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _prepare(t, m, err, seg, o, bands, t0, tr, y, w, u, bidx):
+    """Centred data of the bands ``bands`` of object o; returns the count."""
+    n = 0
+    for q in range(bands.shape[0]):
+        s = bands[q]
+        a, b = seg[s], seg[s + 1]
+        wsum, wm = 0.0, 0.0
+        lo, hi = np.inf, -np.inf
+        for i in range(a, b):
+            wi = 1.0 / (err[i] * err[i])
+            wsum += wi
+            wm += wi * m[i]
+            lo, hi = min(lo, m[i]), max(hi, m[i])
+        wm /= wsum
+        span = hi - lo if hi > lo else 1.0
+        for i in range(a, b):
+            tr[n] = t[i] - t0
+            y[n] = m[i] - wm
+            w[n] = 1.0 / (err[i] * err[i])
+            u[n] = (m[i] - lo) / span
+            bidx[n] = q
+            n += 1
+    return n
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _rerank_kernel(
+    t, m, err, seg, n_bands, band_peaks, mb_peaks, grids, settings, out_b, out_m, res
+):
+    n_harm, band_terms, scorer, min_points = settings
+    for o in range(mb_peaks.shape[0]):
+        if not grids.k1[o] >= grids.k0[o]:
+            continue
+        df = grids.df[o]
+        grid = (grids.k0[o] * df, grids.k1[o] * df, df)
+        a_obj = seg[o * n_bands]
+        npts = seg[(o + 1) * n_bands] - a_obj
+        tr, y, w, u = np.empty(npts), np.empty(npts), np.empty(npts), np.empty(npts)
+        bidx = np.empty(npts, dtype=np.int64)
+        rr = np.empty(npts)
+        one = new_work(1, n_harm, 0)
+        ok = np.zeros(n_bands, dtype=np.int64)
+        n_ok = 0
+        for bnd in range(n_bands):
+            s = o * n_bands + bnd
+            if seg[s + 1] - seg[s] < min_points:
+                continue
+            ok[n_ok] = s
+            n_ok += 1
+            sel = np.array([s])
+            n = _prepare(t, m, err, seg, o, sel, grids.t0[o], tr, y, w, u, bidx)
+            f, h, alias = _select(
+                tr[:n],
+                y[:n],
+                w[:n],
+                u[:n],
+                bidx[:n],
+                1,
+                band_peaks[s],
+                grid,
+                n_harm,
+                0,
+                scorer,
+                one,
+            )
+            if h == 0:
+                continue
+            _report(tr[:n], y[:n], w[:n], bidx[:n], 1, f, h, 0, one, rr, out_b[s])
+            out_b[s, 3] = alias
+            for i in range(n):
+                res[seg[s] + i] = rr[i]
+        if n_bands == 1 or n_ok == 0:
+            continue
+        work = new_work(n_ok, n_harm, band_terms)
+        n = _prepare(t, m, err, seg, o, ok[:n_ok], grids.t0[o], tr, y, w, u, bidx)
+        f, h, alias = _select(
+            tr[:n],
+            y[:n],
+            w[:n],
+            u[:n],
+            bidx[:n],
+            n_ok,
+            mb_peaks[o],
+            grid,
+            n_harm,
+            band_terms,
+            scorer,
+            work,
+        )
+        if h == 0:
+            continue
+        _report(
+            tr[:n], y[:n], w[:n], bidx[:n], n_ok, f, h, band_terms, work, rr, out_m[o]
+        )
+        out_m[o, 3] = alias
+
+
+def rerank(
+    batch,
+    band_freq,
+    mb_freq,
+    *,
+    n_harmonics,
+    band_terms,
+    scorer,
+    min_points,
+    min_period,
+    max_period,
+    oversampling,
+):
+    """Best candidate of each band and of each object, and the band residuals.
+
+    ``band_freq`` (n_segments, K) and ``mb_freq`` (n_objects, K): the raw
+    peak frequencies (NaN for none). Returns ``(per_band, multiband,
+    residual)``: arrays (n_segments, 4) and (n_objects, 4) of frequency,
+    amplitude, chi-square reduction, not-the-top-peak flag (NaN where no
+    fit), and each point's magnitude minus its band's best model (NaN where
+    the band has none).
+    """
+    out_b = np.full((batch.n_segments, N_OUT), np.nan)
+    out_m = np.full((batch.n_objects, N_OUT), np.nan)
+    res = np.full(batch.t.shape[0], np.nan)
+    grids = frequency_grids(
+        batch.t,
+        batch.offsets,
+        batch.n_objects,
+        batch.n_bands,
+        float(min_period),
+        float(max_period) if max_period is not None else -1.0,
+        float(oversampling),
+        np.zeros(3),
+        3,
+    )
+    settings = (
+        int(n_harmonics),
+        int(band_terms),
+        SCORERS.index(scorer),
+        int(min_points),
+    )
+    _rerank_kernel(
+        batch.t,
+        batch.m,
+        batch.err,
+        batch.offsets,
+        batch.n_bands,
+        np.ascontiguousarray(band_freq, dtype=float),
+        np.ascontiguousarray(mb_freq, dtype=float),
+        grids,
+        settings,
+        out_b,
+        out_m,
+        res,
+    )
+    return out_b, out_m, res
