@@ -13,9 +13,11 @@ harmonics) and scored by the Bayesian information criterion
 points), minimised over ``h``: a double period must earn the harmonics it
 needs. ``scorer``:
 
-- ``0`` (``"harmonic"``): the lowest BIC wins; the three best are first
-  refined in frequency (three parabolic steps on chi2, from half a grid
-  step) and compared again;
+- ``0`` (``"harmonic"``): the lowest BIC wins; the three best (and the
+  raw top peak) are first refined in frequency (three parabolic steps on
+  chi2, from half a grid step) and compared again, and the raw top peak
+  stays unless the winner's BIC is lower by ``BIC_MARGIN`` = 10 ("very
+  strong" evidence, Kass & Raftery 1995);
 - ``1`` (``"entropy"``): the lowest conditional entropy of the folded curve
   (:mod:`..kernels.entropy`, 10 phase x 5 magnitude bins, magnitudes
   normalised to [0, 1] per band) wins, then it is refined as above.
@@ -39,6 +41,9 @@ from ..kernels.harmonic import coefficients, fit_at, model_value, n_columns, new
 from .setup import frequency_grids
 
 SCORERS = ("harmonic", "entropy")
+# BIC drop (Kass & Raftery 1995: "very strong" evidence) a candidate needs
+# to replace the raw top peak under the harmonic scorer
+BIC_MARGIN = 10.0
 N_PHASE, N_MAG = 10, 5
 _N_REFINE = 3  # candidates refined before the final comparison
 # outputs per series: frequency, amplitude, chi2 reduction, not the raw top
@@ -103,7 +108,9 @@ def _candidates(peaks, fmin, fmax, df):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _select(tr, y, w, u, bidx, nb, peaks, grid, n_harm, band_terms, scorer, work):
+def _select(
+    tr, y, w, u, bidx, nb, peaks, grid, n_harm, band_terms, scorer, margin, work
+):
     """(frequency, h, is_alias) of the best candidate; NaN frequency if none."""
     fmin, fmax, df = grid
     cand, origin = _candidates(peaks, fmin, fmax, df)
@@ -120,14 +127,22 @@ def _select(tr, y, w, u, bidx, nb, peaks, grid, n_harm, band_terms, scorer, work
     order = np.argsort(score)
     n_ref = 1 if scorer == 1 else min(_N_REFINE, nc)
     best_f, best_h, best_b, best_o = np.nan, 0, np.inf, -1
-    for r in range(n_ref):
+    top_f, top_h, top_b = np.nan, 0, np.inf
+    for r in range(nc):
         c = order[r]
+        if r >= n_ref and origin[c] != 0:
+            continue
         if not np.isfinite(score[c]):
             continue
         f = _refine(tr, y, w, bidx, nb, cand[c], 0.5 * df, n_harm, band_terms, work)
         b, h, _ = _bic(tr, y, w, bidx, nb, f, n_harm, band_terms, work)
-        if h > 0 and b < best_b:
+        if h > 0 and origin[c] == 0:
+            top_f, top_h, top_b = f, h, b
+        if h > 0 and r < n_ref and b < best_b:
             best_f, best_h, best_b, best_o = f, h, b, origin[c]
+    # the raw top peak stays unless the winner's BIC is lower by the margin
+    if top_h > 0 and (scorer == 0 and best_b > top_b - margin or best_h == 0):
+        return top_f, top_h, 0.0
     if best_h == 0:
         return np.nan, 0, np.nan
     return best_f, best_h, 0.0 if best_o == 0 else 1.0
@@ -191,7 +206,7 @@ def _prepare(t, m, err, seg, o, bands, t0, tr, y, w, u, bidx):
 def _rerank_kernel(
     t, m, err, seg, n_bands, band_peaks, mb_peaks, grids, settings, out_b, out_m, res
 ):
-    n_harm, band_terms, scorer, min_points = settings
+    n_harm, band_terms, scorer, min_points, margin = settings
     for o in range(mb_peaks.shape[0]):
         if not grids.k1[o] >= grids.k0[o]:
             continue
@@ -225,6 +240,7 @@ def _rerank_kernel(
                 n_harm,
                 0,
                 scorer,
+                margin,
                 one,
             )
             if h == 0:
@@ -249,6 +265,7 @@ def _rerank_kernel(
             n_harm,
             band_terms,
             scorer,
+            margin,
             work,
         )
         if h == 0:
@@ -300,6 +317,7 @@ def rerank(
         int(band_terms),
         SCORERS.index(scorer),
         int(min_points),
+        float(BIC_MARGIN),
     )
     _rerank_kernel(
         batch.t,
