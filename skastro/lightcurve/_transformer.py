@@ -74,7 +74,7 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
     oversampling : float, default=5.0
         Frequency grid points per periodogram peak width: the step is
         ``1 / (oversampling * time_span)`` for each object.
-    n_candidates : int, default=3
+    n_candidates : int, default=5
         Highest periodogram peaks re-ranked into ``period_best`` (and
         ``period_multiband_best``), each with its 1-day aliases
         (``f +- 1`` per day), half and double period.
@@ -212,7 +212,7 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         min_period: float = 0.1,
         max_period: float | None = None,
         oversampling: float = 5.0,
-        n_candidates: int = 3,
+        n_candidates: int = 5,
         n_harmonics: int = 2,
         period_scorer: str = "harmonic",
         fill_value: float = np.nan,
