@@ -19,7 +19,15 @@ standard deviation and :math:`Q(p)` the quantile with numpy's
 from __future__ import annotations
 
 from ._family import Family, FeatureSpec, ordinal
-from .families import folded, periodogram, sampling, stats, transient, variability
+from .families import (
+    folded,
+    periodogram,
+    sampling,
+    spectrum,
+    stats,
+    transient,
+    variability,
+)
 
 # in output order; a family comes after the families it requires
 FAMILIES: tuple[Family, ...] = (
@@ -28,12 +36,13 @@ FAMILIES: tuple[Family, ...] = (
     variability.FAMILY,
     periodogram.FAMILY,
     folded.FAMILY,
+    spectrum.FAMILY,
     transient.FAMILY,
 )
 FAMILY_BY_NAME = {f.name: f for f in FAMILIES}
 
 # the families that need the periodogram (left out by features="fast")
-PERIODIC_FAMILIES = (periodogram.FAMILY.name, folded.FAMILY.name)
+PERIODIC_FAMILIES = (periodogram.FAMILY.name, folded.FAMILY.name, spectrum.FAMILY.name)
 
 # the families asked for by name or by their preset only (not in "all" or
 # "fast"): the transient fits need fluxes, and on 60-point curves cost ~40x

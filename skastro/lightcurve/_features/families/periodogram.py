@@ -7,12 +7,13 @@ passed on under names starting with ``_`` to the multi-band columns.
 from __future__ import annotations
 
 from .._family import Family, FeatureSpec
+from .spectrum import LABELS as SPECTRUM_LABELS
 
 
 def _compute(batch, names, values, *, n_peaks, min_period, max_period, oversampling):
-    from ..periodogram import periodogram_peaks
+    from ..periodogram import periodogram_scan
 
-    peaks = periodogram_peaks(
+    peaks, spectrum = periodogram_scan(
         batch,
         n_peaks=n_peaks,
         min_period=min_period,
@@ -28,6 +29,10 @@ def _compute(batch, names, values, *, n_peaks, min_period, max_period, oversampl
     for j in range(n_peaks):
         out[f"_period_multiband_{j}"] = peaks.multiband_period[:, j]
         out[f"_period_multiband_{j}_power"] = peaks.multiband_power[:, j]
+    # the spectrum's shape per decade, for the spectrum family
+    for d, label in enumerate(SPECTRUM_LABELS):
+        out[f"_spectrum_power_{label}"] = spectrum.power[:, d]
+        out[f"_spectrum_snr_{label}"] = spectrum.snr[:, d]
     return out
 
 
