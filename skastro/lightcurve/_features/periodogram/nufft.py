@@ -3,7 +3,7 @@
 Greengard & Lee (2004): oversampling 2, 16-point kernel, single-precision
 FFTs, power within ~1e-6 of exact; three FFTs per object, of the weighted
 data and of the weights at f and 2f. Cost ~ n_fft log n_fft per object,
-with n_fft a power of two at least 4x the highest grid index.
+with n_fft the next 2-3-5-smooth size at least 4x the highest grid index.
 """
 
 from __future__ import annotations
@@ -159,9 +159,18 @@ def _fft_post(t, m, err, seg, objs, n_bands, grid, min_points, sums, dec, out, s
 
 
 def fft_size(k1: np.ndarray) -> np.ndarray:
-    """Power of two at least 4x the highest grid index (oversampling R = 2)."""
-    need = np.maximum(4 * k1, 64).astype(float)
-    return (2.0 ** np.ceil(np.log2(need))).astype(np.int64)
+    """FFT size of each object: at least 4x its highest grid index (R = 2).
+
+    The next 2-3-5-smooth size (``scipy.fft.next_fast_len``), not the next
+    power of two: as fast per point, and on average ~1.4x fewer points.
+    """
+    from scipy import fft
+
+    need = np.maximum(4 * np.asarray(k1, dtype=np.int64), 64)
+    out = np.empty(need.shape, dtype=np.int64)
+    for n in np.unique(need):
+        out[need == n] = fft.next_fast_len(int(n), real=True)
+    return out
 
 
 def fft_cost(n_points, n_freqs, k1):
