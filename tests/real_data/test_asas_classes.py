@@ -87,7 +87,7 @@ def test_asas_variable_stars(require_data):
     X = np.where(np.isfinite(X), X, -999.0)
     # per node, the forest soft-voted with an RBF support-vector machine on
     # quantile-normalised features (weights 0.75 / 0.25). C and the weights
-    # come from CV seeds 1 and 2, the decade features from seeds 1-4; this
+    # come from CV seeds 1 and 2, the spectrum features from seeds 1-4; this
     # test reads seed 0.
     # SVC(probability=True), deprecated in scikit-learn 1.9, stays until its
     # removal in 1.11: CalibratedClassifierCV(SVC(), ensemble=False), the
@@ -134,10 +134,10 @@ def test_asas_variable_stars(require_data):
         f"\nASAS, {len(taxonomy)} groups / {len(set(y))} classes, 5-fold: "
         + ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
     )
-    # the goals: class accuracy >= 0.80 (Richards et al. 2012 reach an error
-    # below 20 % with colours as well) and balanced accuracy >= 0.65; the
-    # three groups >= 0.92, balanced >= 0.85
+    # the goals: class accuracy >= 0.812 (Richards et al. 2012 reach an
+    # error below 20 % with colours as well) and balanced accuracy >= 0.65;
+    # the three groups >= 0.92, balanced >= 0.85
     assert scores["group accuracy"] >= 0.92
     assert scores["group balanced accuracy"] >= 0.85
-    assert scores["class accuracy"] >= 0.80
+    assert scores["class accuracy"] >= 0.812
     assert scores["class balanced accuracy"] >= 0.65
