@@ -9,7 +9,12 @@ with ``--quick``) and the ratios skastro / peer. Never asserts.
 - periodogram: the best period on one shared grid ``linspace(0, f_max, 2^k
   + 1)`` (light-curve's fast periodogram requires it), against
   ``light_curve.Periodogram(fast=True)`` and an astropy
-  ``LombScargle(...).power(method="fast")`` loop;
+  ``LombScargle(...).power(method="fast")`` loop; the ratio against
+  light-curve is taken with ``scipy.fft`` (``SKASTRO_FFT=scipy``: pyFFTW,
+  GPL, is an opt-in extra), pyFFTW's rate printed beside it when installed;
+- the default ``"all"`` set against the round-6 ``"all"`` set (the names
+  of the families that existed then, at their defaults then: see
+  :func:`round6_all`), on the same curves; the issue's budget is 1.3x;
 - feets and cesium: their features in common with skastro, on a small subset
   (they are ~1000x slower);
 - transient fits: Bazin and Villar fits (the ``"transient"`` features) on
@@ -46,6 +51,11 @@ from skastro.lightcurve import (
 )
 
 SPAN = 1000.0  # days
+# the families of round 6, the features added to them since (name prefixes)
+# and the defaults of that round that changed since
+ROUND6_FAMILIES = ("sampling", "stats", "variability", "periodogram", "folded")
+ADDED_SINCE_ROUND6 = ("period_best", "period_multiband_best")
+ROUND6_PARAMS = {"min_period": 0.1}
 F_MAX = 5.0  # cycles per day (min_period 0.2 d)
 K_GRID = 2**15  # grid f_k = k * F_MAX / K_GRID, k = 1..K_GRID
 
@@ -219,6 +229,46 @@ def bench_stats(seq, t, m, e, rows):
     )
 
 
+def round6_all(n_peaks: int = 3) -> list[str]:
+    """The names of round 6's ``"all"`` set, read from today's registry.
+
+    The per-band features of the families that existed in round 6
+    (:data:`ROUND6_FAMILIES`; the spectrum family is new) less those added
+    to them since (:data:`ADDED_SINCE_ROUND6`), and the multi-band groups;
+    computed with :data:`ROUND6_PARAMS`, round 6's defaults.
+    """
+    from skastro.lightcurve._features._registry import (
+        MULTIBAND_GROUPS,
+        per_band_specs,
+    )
+
+    names = [
+        s.name
+        for s in per_band_specs(n_peaks)
+        if s.family in ROUND6_FAMILIES and not s.name.startswith(ADDED_SINCE_ROUND6)
+    ]
+    return names + list(MULTIBAND_GROUPS)
+
+
+def bench_all_vs_round6(seq, n_sub, rows):
+    """The default ``"all"`` set against round 6's, single-threaded."""
+    sub = seq[:n_sub]
+    today = LightCurveFeatures().fit(sub)
+    before = LightCurveFeatures(features=round6_all(), **ROUND6_PARAMS).fit(sub)
+    for lcf in (today, before):
+        lcf.transform(sub[:5])  # compile / load the kernels
+    r_before = rate(lambda: before.transform(sub), n_sub, repeat=2)
+    r_today = rate(lambda: today.transform(sub), n_sub, repeat=2)
+    n_before = len(before.get_feature_names_out())
+    n_today = len(today.get_feature_names_out())
+    label = '"all" (default) vs round 6'
+    rows.append((label, f"round 6 all ({n_before}), min_period 0.1", r_before, None))
+    # the ratio column: time of today's "all" / round 6's (the budget is 1.3)
+    rows.append(
+        (label, f"default all ({n_today}), time x", r_today, r_before / r_today)
+    )
+
+
 def bench_periodogram(seq, t, m, e, n_sub, rows):
     import light_curve as lc
     from astropy.timeseries import LombScargle
@@ -246,21 +296,27 @@ def bench_periodogram(seq, t, m, e, n_sub, rows):
             grid=(df, 1, K_GRID),
         )
 
-    ours()
     label = f"periodogram, {K_GRID} freqs"
-    backend = fft_backend()
-    sk = rate(ours, n_sub, repeat=3)
-    rows.append((label, f"skastro (auto, {backend})", sk, None))
-    for method in ("fft", "direct"):
-        r = rate(lambda method=method: ours(method), n_sub, repeat=3)
-        rows.append((label, f"skastro ({method})", r, None))
-    if backend != "scipy":  # the same without the optional pyFFTW
-        os.environ["SKASTRO_FFT"] = "scipy"
-        try:
-            r = rate(ours, n_sub, repeat=3)
-        finally:
+    # the ratio against light-curve with scipy.fft only (pyFFTW is GPL)
+    saved = os.environ.get("SKASTRO_FFT")
+    os.environ["SKASTRO_FFT"] = "scipy"
+    try:
+        ours()
+        assert fft_backend() == "scipy"
+        sk = rate(ours, n_sub, repeat=3)
+        rows.append((label, "skastro (auto, scipy.fft)", sk, None))
+        for method in ("fft", "direct"):
+            r = rate(lambda method=method: ours(method), n_sub, repeat=3)
+            rows.append((label, f"skastro ({method}, scipy.fft)", r, None))
+    finally:
+        if saved is None:
             del os.environ["SKASTRO_FFT"]
-        rows.append((label, "skastro (auto, scipy)", r, None))
+        else:
+            os.environ["SKASTRO_FFT"] = saved
+    if fft_backend() != "scipy":  # the optional pyFFTW, for information
+        ours()
+        r = rate(ours, n_sub, repeat=3)
+        rows.append((label, f"skastro (auto, {fft_backend()})", r, None))
     freqs = np.linspace(0, 2 * np.pi * F_MAX, K_GRID + 1)
     pg = lc.Periodogram(peaks=1, freqs=freqs, fast=True)
     curves = [(t[i], m[i], e[i]) for i in range(n_sub)]
@@ -440,6 +496,7 @@ def main(argv=None):
         rows: list = []
         bench_stats(seq, t, m, e, rows)
         bench_periodogram(seq, t, m, e, min(n_pg, n_objects), rows)
+        bench_all_vs_round6(seq, min(n_pg, n_objects), rows)
         bench_feets_cesium(seq, t, m, e, n_slow, rows)
         bench_transient(min(n_pg, n_objects) * 3, n_points, rows)
         print(f"\nN = {n_objects}, n = {n_points} points per light curve")

@@ -64,7 +64,14 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         than the daily aliases of the first.
     min_period : float, default=0.1
         Shortest period searched, in the time unit of the data (days for
-        MJD). The highest frequency of the grid is ``1 / min_period``.
+        MJD). The highest frequency of the grid is ``1 / min_period``, and
+        the periodogram's cost scales as ``1 / min_period``. Measured on
+        seeded ASAS-like curves (3000 d, 200-600 points): Delta Scuti
+        periods of 0.03-0.2 d are recovered within 1 % for 46 % of stars at
+        0.1, 75 % at 0.05 and 100 % at 0.03 (RR Lyrae and Cepheids 100 % at
+        all three), at about 2.7x and 4x the time of 0.1; ASAS class
+        accuracy (seeds 1-3) is 0.808, 0.808 and 0.806. Set 0.03 for
+        Delta Scuti and SX Phe stars.
     max_period : float, default=None
         Longest period searched. ``None`` starts each object's grid at its
         first step, ``1 / (oversampling * time_span)``: periods up to

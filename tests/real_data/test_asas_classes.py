@@ -1,15 +1,15 @@
 """Goal test on real data: ASAS variable-star classes (Richards et al.).
 
 HierarchicalClassifier over a taxonomy of pulsating, eclipsing and eruptive
-variables, on LightCurveFeatures of the ASAS light curves, classifies the
-stars (accuracy >= 0.80, balanced >= 0.65) and their groups (>= 0.92,
-balanced >= 0.85) in 5-fold cross-validation.
+variables, on the default LightCurveFeatures of the ASAS light curves,
+classifies the stars (accuracy >= 0.81, balanced >= 0.65) and their groups
+(>= 0.92, balanced >= 0.85) in 5-fold cross-validation.
 """
 
 import numpy as np
 import pytest
 from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import make_pipeline, make_union
+from sklearn.pipeline import make_pipeline
 
 from skastro.ensemble import HierarchicalClassifier
 
@@ -78,28 +78,16 @@ def test_asas_variable_stars(require_data):
         for group, leaves in ASAS_TAXONOMY.items()
     }
     # features are per star (fit learns nothing from the other stars), so
-    # they are computed once, outside the cross-validation. Besides the
-    # default features, the shape of the power spectrum: the power of the
-    # strongest peak in each decade of period (0.1-1 d up to > 1000 d) and
-    # its signal-to-noise, (peak - mean) / std of the power over the decade's
-    # frequency grid. A Cepheid or a Mira reaches a high power in its own
-    # decade (and, through the daily aliases, in the short ones); semiregular
-    # giants and red supergiants stay lower in their own decades, the
-    # supergiants with more power beyond 1000 d. One LightCurveFeatures per
-    # decade, its period grid limited to the decade
-    decades = [(0.1, 1.0), (1.0, 10.0), (10.0, 100.0), (100.0, 1000.0), (1000.0, None)]
-    spectrum = [
-        LightCurveFeatures(
-            features=["period_0_power", "period_0_snr"], min_period=lo, max_period=hi
-        )
-        for lo, hi in decades
-    ]
-    X = make_union(LightCurveFeatures(), *spectrum).fit_transform(curves)
-    assert X.shape == (len(y), 61 + 2 * len(decades))
+    # they are computed once, outside the cross-validation: the defaults,
+    # which include the shape of the power spectrum (the highest power and
+    # its S/N in each decade of period, from the one periodogram pass)
+    lcf = LightCurveFeatures()
+    X = lcf.fit_transform(curves)
+    assert sum(n.startswith("spectrum_") for n in lcf.get_feature_names_out()) == 12
     X = np.where(np.isfinite(X), X, -999.0)
     # per node, the forest soft-voted with an RBF support-vector machine on
     # quantile-normalised features (weights 0.75 / 0.25). C and the weights
-    # come from CV seeds 1 and 2, the decade features from seeds 1-4; this
+    # come from CV seeds 1 and 2, the spectrum features from seeds 1-4; this
     # test reads seed 0.
     # SVC(probability=True), deprecated in scikit-learn 1.9, stays until its
     # removal in 1.11: CalibratedClassifierCV(SVC(), ensemble=False), the
@@ -146,10 +134,11 @@ def test_asas_variable_stars(require_data):
         f"\nASAS, {len(taxonomy)} groups / {len(set(y))} classes, 5-fold: "
         + ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
     )
-    # the goals: class accuracy >= 0.80 (Richards et al. 2012 reach an error
-    # below 20 % with colours as well) and balanced accuracy >= 0.65; the
-    # three groups >= 0.92, balanced >= 0.85
+    # the goals: class accuracy >= 0.81 (Richards et al. 2012 reach an
+    # error below 20 % with colours as well; seeds 1-3 give 0.795, 0.811,
+    # 0.818) and balanced accuracy >= 0.65; the three groups >= 0.92,
+    # balanced >= 0.85
     assert scores["group accuracy"] >= 0.92
     assert scores["group balanced accuracy"] >= 0.85
-    assert scores["class accuracy"] >= 0.80
+    assert scores["class accuracy"] >= 0.81
     assert scores["class balanced accuracy"] >= 0.65

@@ -24,6 +24,7 @@ from .families import (
     periodogram,
     rerank,
     sampling,
+    spectrum,
     stats,
     transient,
     variability,
@@ -37,12 +38,18 @@ FAMILIES: tuple[Family, ...] = (
     periodogram.FAMILY,
     rerank.FAMILY,
     folded.FAMILY,
+    spectrum.FAMILY,
     transient.FAMILY,
 )
 FAMILY_BY_NAME = {f.name: f for f in FAMILIES}
 
 # the families that need the periodogram (left out by features="fast")
-PERIODIC_FAMILIES = (periodogram.FAMILY.name, rerank.FAMILY.name, folded.FAMILY.name)
+PERIODIC_FAMILIES = (
+    periodogram.FAMILY.name,
+    rerank.FAMILY.name,
+    folded.FAMILY.name,
+    spectrum.FAMILY.name,
+)
 
 # the families asked for by name or by their preset only (not in "all" or
 # "fast"): the transient fits need fluxes, and on 60-point curves cost ~40x

@@ -17,6 +17,7 @@ import numpy as np
 from .._family import Family, FeatureSpec
 from .rerank import FAMILY as RERANK
 from .rerank import RESIDUAL_OVERSAMPLING, best_period_values
+from .spectrum import LABELS as SPECTRUM_LABELS
 
 
 def _compute(
@@ -32,11 +33,13 @@ def _compute(
     n_harmonics,
     period_scorer,
 ):
-    from ..periodogram import periodogram_peaks
+    from ..periodogram import periodogram_peaks, periodogram_scan
 
     grid = {"min_period": min_period, "max_period": max_period}
     n_raw = max(n_peaks, n_candidates)
-    peaks = periodogram_peaks(batch, n_peaks=n_raw, oversampling=oversampling, **grid)
+    peaks, spectrum = periodogram_scan(
+        batch, n_peaks=n_raw, oversampling=oversampling, **grid
+    )
     out = {}
     for j in range(n_peaks):
         out[f"period_{j}"] = peaks.period[:, j]
@@ -46,6 +49,10 @@ def _compute(
     for j in range(n_peaks):
         out[f"_period_multiband_{j}"] = peaks.multiband_period[:, j]
         out[f"_period_multiband_{j}_power"] = peaks.multiband_power[:, j]
+    # the spectrum's shape per decade, for the spectrum family
+    for d, label in enumerate(SPECTRUM_LABELS):
+        out[f"_spectrum_power_{label}"] = spectrum.power[:, d]
+        out[f"_spectrum_snr_{label}"] = spectrum.snr[:, d]
     wanted = set(names)
     secondary = {
         f"period_{j}{s}" for j in range(1, n_peaks) for s in ("", "_power", "_snr")

@@ -13,7 +13,8 @@ Modules, one idea each:
 - ``direct`` and ``nufft``: the two evaluations of the sums, listed in
   ``methods.METHODS`` and chosen per object by cost;
 - ``fft_backend``: scipy.fft or pyFFTW, and pyFFTW's plan cache;
-- ``peaks``: peak tracking and refinement, and the per-object report;
+- ``peaks``: peak tracking and refinement, the spectrum's shape per decade
+  of period, and the per-object report;
 - ``significance``: the Baluev (2008) false-alarm probability;
 - ``folded``: the folded-curve (psi) and Fourier features at ``period_0``.
 
@@ -22,7 +23,15 @@ computed (``families.periodogram`` and ``families.folded`` declare them).
 """
 
 from .fft_backend import fft_backend
-from .methods import METHODS, periodogram_peaks
-from .peaks import PeriodogramPeaks
+from .methods import METHODS, periodogram_peaks, periodogram_scan
+from .peaks import DECADES, PeriodogramPeaks, Spectrum
 
-__all__ = ["METHODS", "PeriodogramPeaks", "fft_backend", "periodogram_peaks"]
+__all__ = [
+    "DECADES",
+    "METHODS",
+    "PeriodogramPeaks",
+    "Spectrum",
+    "fft_backend",
+    "periodogram_peaks",
+    "periodogram_scan",
+]

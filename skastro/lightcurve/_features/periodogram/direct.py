@@ -14,7 +14,14 @@ import math
 import numba
 import numpy as np
 
-from .peaks import new_tracker, report, track
+from .peaks import (
+    decade_starts,
+    new_tracker,
+    report,
+    report_spectrum,
+    track,
+    track_decade,
+)
 from .setup import object_data
 
 _RESEED = 512
@@ -58,7 +65,7 @@ def _rotate(c, s, cd, sd, a, b):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _direct_kernel(t, m, err, seg, objs, n_bands, grid, min_points, out):
+def _direct_kernel(t, m, err, seg, objs, n_bands, grid, min_points, out, spec):
     n_peaks = out.period.shape[1]
     two_pi = 2.0 * math.pi
     for o in objs:
@@ -76,9 +83,13 @@ def _direct_kernel(t, m, err, seg, objs, n_bands, grid, min_points, out):
             cd[j] = math.cos(two_pi * df * tr[j])
             sd[j] = math.sin(two_pi * df * tr[j])
         tracker = new_tracker(n_bands + 1, n_peaks)
-        pw, fr, state = tracker
+        pw, fr, state, decade = tracker
+        starts = decade_starts(df)
+        d = 0
         for j in range(nf):
             k = k0 + j
+            while k >= starts[d + 1]:
+                d += 1
             if j % _RESEED == 0:
                 for i in range(npts):
                     ph = two_pi * (k * df) * tr[i]
@@ -89,15 +100,20 @@ def _direct_kernel(t, m, err, seg, objs, n_bands, grid, min_points, out):
                 if yy[bnd] > 0:
                     p = _band_power(w, wy, c, s, la[bnd], lb[bnd], yy[bnd])
                     track(pw, fr, state, bnd, j, k, p, df)
+                    track_decade(decade, bnd, d, p)
                     mb += chi0[bnd] * p
             if n_bands > 1 and chi0_sum > 0:
                 track(pw, fr, state, n_bands, j, k, mb / chi0_sum, df)
             _rotate(c, s, cd, sd, 0, npts)
         report(o, data, tracker, nf, k1, df, min_points.fap, out)
+        report_spectrum(o, data, tracker, k0, k1, df, spec)
 
 
-def direct_peaks(batch, objs, grid, min_points, out) -> None:
-    """Peaks of objects ``objs`` by direct sums, written to ``out``."""
+def direct_peaks(batch, objs, grid, min_points, out, spec) -> None:
+    """Peaks of objects ``objs`` by direct sums, written to ``out`` and ``spec``.
+
+    ``spec``: the :data:`~.peaks.Spectrum` (shape per decade) of the batch.
+    """
     _direct_kernel(
         batch.t,
         batch.m,
@@ -108,6 +124,7 @@ def direct_peaks(batch, objs, grid, min_points, out) -> None:
         grid,
         min_points,
         out,
+        spec,
     )
 
 

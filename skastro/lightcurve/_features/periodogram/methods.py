@@ -9,7 +9,7 @@ import numpy as np
 from ..families.periodogram import FAMILY
 from .direct import direct_cost, direct_peaks
 from .nufft import fft_cost, fft_peaks
-from .peaks import empty_peaks
+from .peaks import empty_peaks, empty_spectrum
 from .setup import MinPoints, frequency_grids
 
 
@@ -19,8 +19,9 @@ class Method(NamedTuple):
     Attributes
     ----------
     peaks : callable
-        ``peaks(batch, objs, grid, min_points, out)`` writes the peaks of
-        the objects ``objs`` to ``out``.
+        ``peaks(batch, objs, grid, min_points, out, spec)`` writes the peaks
+        of the objects ``objs`` to ``out`` and the shape of their spectrum
+        (per decade of period) to ``spec``.
     cost : callable
         ``cost(n_points, n_freqs, k1)``: cost per object (arrays), in a unit
         shared by the methods; ``method="auto"`` takes the cheapest.
@@ -40,7 +41,16 @@ METHODS = {
 }
 
 
-def periodogram_peaks(
+def periodogram_peaks(batch, **kwargs):
+    """Peaks of every (object, band) segment and the multi-band peaks.
+
+    :func:`periodogram_scan` without the spectrum's shape; the same keyword
+    arguments.
+    """
+    return periodogram_scan(batch, **kwargs)[0]
+
+
+def periodogram_scan(
     batch,
     *,
     n_peaks,
@@ -50,7 +60,7 @@ def periodogram_peaks(
     method="auto",
     grid=None,
 ):
-    """Peaks of every (object, band) segment and the multi-band peaks.
+    """Peaks of every segment, the multi-band peaks and the spectrum's shape.
 
     ``method``: a key of :data:`METHODS` ("direct": exact sums, cost ~
     n_points x n_frequencies; "fft": non-uniform FFT by Gaussian gridding,
@@ -58,8 +68,11 @@ def periodogram_peaks(
     go to the first). ``grid = (df, k0, k1)`` imposes the frequencies
     ``k df, k0 <= k <= k1`` on every object.
 
-    Returns a :data:`~.peaks.PeriodogramPeaks` (a tuple: period, power,
-    snr, fap per segment, then multi-band period and power per object).
+    Returns ``(peaks, spectrum)``: a :data:`~.peaks.PeriodogramPeaks` (a
+    tuple: period, power, snr, fap per segment, then multi-band period and
+    power per object) and a :data:`~.peaks.Spectrum` (highest power and its
+    S/N per segment and decade of period, :data:`~.peaks.DECADES`), both
+    from the one walk over each object's grid.
     """
     if method != "auto" and method not in METHODS:
         raise ValueError(
@@ -67,6 +80,7 @@ def periodogram_peaks(
         )
     n_bands = batch.n_bands
     out = empty_peaks(batch.n_segments, batch.n_objects, n_peaks)
+    spec = empty_spectrum(batch.n_segments)
     min_points = MinPoints(
         FAMILY.min_points("period_{j}"), FAMILY.min_points("period_0_fap")
     )
@@ -84,7 +98,7 @@ def periodogram_peaks(
     )
     active = np.flatnonzero(grids.k1 >= grids.k0)
     if active.shape[0] == 0:
-        return out
+        return out, spec
     if method == "auto":
         seg = batch.offsets
         npts = (seg[(active + 1) * n_bands] - seg[active * n_bands]).astype(float)
@@ -96,5 +110,5 @@ def periodogram_peaks(
     for i, impl in enumerate(METHODS.values()):
         objs = active[choice == i]
         if objs.shape[0]:
-            impl.peaks(batch, objs, grids, min_points, out)
-    return out
+            impl.peaks(batch, objs, grids, min_points, out, spec)
+    return out, spec

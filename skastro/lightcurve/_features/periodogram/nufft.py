@@ -3,7 +3,7 @@
 Greengard & Lee (2004): oversampling 2, 16-point kernel, single-precision
 FFTs, power within ~1e-6 of exact; three FFTs per object, of the weighted
 data and of the weights at f and 2f. Cost ~ n_fft log n_fft per object,
-with n_fft a power of two at least 4x the highest grid index.
+with n_fft the next 2-3-5-smooth size at least 4x the highest grid index.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numba
 import numpy as np
 
 from .fft_backend import rfft
-from .peaks import new_tracker, report, track_series
+from .peaks import new_tracker, report, report_spectrum, track_series
 from .setup import object_data
 
 _MSP = 8  # Gaussian gridding half-width (~1e-8 relative in double precision)
@@ -123,7 +123,7 @@ def _fft_power(f_wy, f_w, f_w2, dec, k0, yy, out):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _fft_post(t, m, err, seg, objs, n_bands, grid, min_points, sums, dec, out):
+def _fft_post(t, m, err, seg, objs, n_bands, grid, min_points, sums, dec, out, spec):
     """Powers from the trigonometric sums, then peaks as in the direct path.
 
     ``sums = (f_wy, f_w, f_w2)``: the FFTs of the gridded data, one row per
@@ -155,12 +155,22 @@ def _fft_post(t, m, err, seg, objs, n_bands, grid, min_points, sums, dec, out):
                         power[n_bands, j] += wb * power[bnd, j]
             track_series(tracker, n_bands, power[n_bands], k0, df)
         report(o, data, tracker, nf, k1, df, min_points.fap, out)
+        report_spectrum(o, data, tracker, k0, k1, df, spec)
 
 
 def fft_size(k1: np.ndarray) -> np.ndarray:
-    """Power of two at least 4x the highest grid index (oversampling R = 2)."""
-    need = np.maximum(4 * k1, 64).astype(float)
-    return (2.0 ** np.ceil(np.log2(need))).astype(np.int64)
+    """FFT size of each object: at least 4x its highest grid index (R = 2).
+
+    The next 2-3-5-smooth size (``scipy.fft.next_fast_len``), not the next
+    power of two: as fast per point, and on average ~1.4x fewer points.
+    """
+    from scipy import fft
+
+    need = np.maximum(4 * np.asarray(k1, dtype=np.int64), 64)
+    out = np.empty(need.shape, dtype=np.int64)
+    for n in np.unique(need):
+        out[need == n] = fft.next_fast_len(int(n), real=True)
+    return out
 
 
 def fft_cost(n_points, n_freqs, k1):
@@ -169,8 +179,8 @@ def fft_cost(n_points, n_freqs, k1):
     return _FFT_COST * n_fft * np.log2(n_fft) + 4.0 * _MSP * n_points
 
 
-def fft_peaks(batch, objs, grid, min_points, out) -> None:
-    """Peaks of objects ``objs`` by non-uniform FFTs, written to ``out``.
+def fft_peaks(batch, objs, grid, min_points, out, spec) -> None:
+    """Peaks of objects ``objs`` by non-uniform FFTs, written to out and spec.
 
     Objects are grouped by FFT size, in blocks of at most ``_FFT_BLOCK``
     grid cells.
@@ -208,4 +218,4 @@ def fft_peaks(batch, objs, grid, min_points, out) -> None:
             dec = np.sqrt(np.pi / tau) * np.exp(kk * kk * tau) / size
             sums = (rfft(g_wy, kmax), rfft(g_w, kmax), rfft(g_w2, kmax))
             del g_wy, g_w, g_w2
-            _fft_post(*points, block, n_bands, grid, min_points, sums, dec, out)
+            _fft_post(*points, block, n_bands, grid, min_points, sums, dec, out, spec)

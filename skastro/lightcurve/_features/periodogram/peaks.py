@@ -3,7 +3,9 @@
 Peaks are found while the grid is walked (nothing of size n_frequencies need
 be stored), refined by a parabola through the three grid points around each,
 and reported with their power, their signal-to-noise ``(P - mean P) / std P``
-and, for the best, the Baluev (2008) false-alarm probability.
+and, for the best, the Baluev (2008) false-alarm probability. The same walk
+gathers the shape of the spectrum: per decade of period (:data:`DECADES`)
+the highest power and its S/N over the decade's grid points.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections import namedtuple
 import numba
 import numpy as np
 
+from ..families.spectrum import DECADES
 from .significance import fap_baluev
 
 # The outputs of a batch: per segment (object-major, band-minor) the period,
@@ -25,7 +28,16 @@ PeriodogramPeaks = namedtuple(
 # Peaks of one object, one row per series (each band, then the multi-band):
 # top powers (descending, -1 for none yet), their frequencies, and per series
 # (previous power, the one before, sum of powers, sum of squares).
-Tracker = namedtuple("Tracker", "power freq state")
+# decade: per series and decade of period (frequency order: longest periods
+# first) the highest power (-1 for none yet), the sum and the sum of squares.
+Tracker = namedtuple("Tracker", "power freq state decade")
+# The spectrum's shape of a batch: per segment and decade of period (the
+# order of DECADES) the highest power and its S/N over the decade.
+Spectrum = namedtuple("Spectrum", "power snr")
+
+N_DECADES = len(DECADES)
+# frequency edges between decades, ascending (1 / 1000 d ... 1 / 0.1 d)
+_EDGES = np.array([1.0 / lo for lo, _ in DECADES[:0:-1]])
 
 
 def empty_peaks(n_segments: int, n_objects: int, n_peaks: int) -> PeriodogramPeaks:
@@ -35,13 +47,46 @@ def empty_peaks(n_segments: int, n_objects: int, n_peaks: int) -> PeriodogramPea
     return PeriodogramPeaks(*per_seg, np.full(n_segments, np.nan), *per_obj)
 
 
+def empty_spectrum(n_segments: int) -> Spectrum:
+    """NaN-filled spectrum shape for a batch."""
+    return Spectrum(*(np.full((n_segments, N_DECADES), np.nan) for _ in range(2)))
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def new_tracker(n_series, n_peaks):
+    decade = np.zeros((n_series, N_DECADES, 3))
+    decade[:, :, 0] = -1.0
     return Tracker(
         np.full((n_series, n_peaks), -1.0),
         np.full((n_series, n_peaks), np.nan),
         np.zeros((n_series, 4)),
+        decade,
     )
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def decade_starts(df):
+    """First grid index ``k`` (frequency ``k df``) of each decade, and a bound.
+
+    Decade ``d`` (frequency order, longest periods first) holds the indices
+    ``starts[d] <= k < starts[d + 1]``; a frequency on an edge goes to the
+    longer periods, with the grid's own rounding (``setup``).
+    """
+    starts = np.empty(N_DECADES + 1, dtype=np.int64)
+    starts[0] = 0
+    for d in range(1, N_DECADES):
+        starts[d] = int(math.floor(_EDGES[d - 1] / df + 1e-9)) + 1
+    starts[N_DECADES] = np.iinfo(np.int64).max
+    return starts
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def track_decade(decade, q, d, p):
+    """Feed power ``p`` of series ``q`` in decade ``d`` to the decade sums."""
+    if p > decade[q, d, 0]:
+        decade[q, d, 0] = p
+    decade[q, d, 1] += p
+    decade[q, d, 2] += p * p
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -90,7 +135,9 @@ def track(pw, fr, state, q, j, k, p, df):
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def track_series(tracker, q, power, k0, df):
     """:func:`track` over a whole stored power series (same peaks, faster)."""
-    pw, fr, state = tracker
+    pw, fr, state, decade = tracker
+    starts = decade_starts(df)
+    d = 0
     prev1 = 0.0
     prev2 = 0.0
     acc = 0.0
@@ -99,6 +146,9 @@ def track_series(tracker, q, power, k0, df):
         p = power[j]
         acc += p
         acc2 += p * p
+        while k0 + j >= starts[d + 1]:
+            d += 1
+        track_decade(decade, q, d, p)
         if j >= 1 and (j == 1 or prev1 > prev2) and prev1 >= p:
             shift = 0.0 if j == 1 else _refine(prev2, prev1, p)
             _push_peak(pw, fr, q, prev1, (k0 + j - 1 + shift) * df)
@@ -152,3 +202,33 @@ def report(o, data, tracker, nf, k1, df, fap_min_points, out):
                 data.lb[q],
                 fap_min_points,
             )
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def report_spectrum(o, data, tracker, k0, k1, df, spec):
+    """Write object ``o``'s highest power and S/N per decade to ``spec``.
+
+    A decade with no grid point gives NaN; its S/N is
+    ``(max - mean) / std`` over the decade's grid points (NaN when the
+    power is constant there).
+    """
+    n_bands = data.yy.shape[0]
+    starts = decade_starts(df)
+    decade = tracker.decade
+    for d in range(N_DECADES):
+        lo = max(k0, starts[d])
+        hi = min(k1, starts[d + 1] - 1)
+        n = hi - lo + 1
+        if n <= 0:
+            continue
+        col = N_DECADES - 1 - d  # DECADES order: shortest periods first
+        for q in range(n_bands):
+            if data.yy[q] <= 0 or decade[q, d, 0] < 0:
+                continue
+            row = o * n_bands + q
+            top = decade[q, d, 0]
+            mean = decade[q, d, 1] / n
+            var = decade[q, d, 2] / n - mean * mean
+            spec.power[row, col] = top
+            if var > 1e-12 * mean * mean:
+                spec.snr[row, col] = (top - mean) / math.sqrt(var)
