@@ -5,7 +5,9 @@ segment is fitted in flux by weighted least squares (weights
 :math:`1/\\delta_i^2`) with a Levenberg-Marquardt loop on internal
 parameters: the time scales (and Villar's plateau duration) are fitted as
 logarithms, Villar's relative plateau amplitude :math:`\\nu` through a
-logistic, so every internal value maps to a valid model. The iteration
+logistic, so every internal value maps to a valid model. Starts after the
+first are damped strongly; a Villar fit whose kink is weak and resolved is
+refitted with the kink moved across samples (``_hop``). The iteration
 count is capped; a segment with fewer points than parameters + 1 is left
 NaN (the registry's ``min_points`` masks it too).
 """
@@ -30,6 +32,17 @@ N_STARTS = {"bazin": 3, "villar": 8}
 _GOOD_CHI2 = 1.5
 # relative chi-square decrease that ends the iterations
 _TOL = 1e-8
+# chi-square decrease that ends them (a statistically void change)
+_ATOL = 1e-4
+# most moves of Villar's plateau end, each way
+_MAX_HOPS = 8
+# iterations of the refit after a move (the kept one is then refitted in full)
+_HOP_ITER = 15
+# Villar fits whose plateau and decline slopes at the kink differ by less
+# than this fraction are the ones whose kink is moved across samples
+_WEAK_KINK = 0.25
+_LAM_FIRST = 1e-3
+_LAM_SAFE = 1.0
 
 
 @numba.njit(**_JIT)
@@ -195,12 +208,9 @@ def _init(model, start, t, f, p, lo, hi):
 
 
 @numba.njit(**_JIT)
-def _fit(model, start, t, f, w, p, cov, max_iter):
-    """Levenberg-Marquardt from start ``start``; returns chi2, fills ``p``, ``cov``."""
+def _fit(model, t, f, w, p, lo, hi, cov, max_iter, lam):
+    """Levenberg-Marquardt from ``p`` in bounds; returns chi2, fills ``p``, ``cov``."""
     k = p.shape[0]
-    lo = np.empty(k)
-    hi = np.empty(k)
-    _init(model, start, t, f, p, lo, hi)
     jtj = np.empty((k, k))
     grad = np.empty(k)
     row = np.empty(k)
@@ -208,7 +218,6 @@ def _fit(model, start, t, f, w, p, cov, max_iter):
     rhs = np.empty(k)
     dp = np.empty(k)
     trial = np.empty(k)
-    lam = 1e-3
     chi2 = _normal(model, t, f, w, p, jtj, grad, row)
     for _ in range(max_iter):
         improved = False
@@ -236,7 +245,7 @@ def _fit(model, start, t, f, w, p, cov, max_iter):
         p[:] = trial
         chi2 = _normal(model, t, f, w, p, jtj, grad, row)
         lam = max(lam / 3.0, 1e-12)
-        if gain <= _TOL * (chi2 + 1e-300):
+        if gain <= _TOL * chi2 or gain <= _ATOL:
             break
     # covariance of the internal parameters: (J^T W J)^-1, not rescaled
     for c in range(k):
@@ -252,41 +261,120 @@ def _fit(model, start, t, f, w, p, cov, max_iter):
 
 
 @numba.njit(**_JIT)
+def _weak_kink(p, cov, t):
+    """Whether a Villar fit's kink may sit in the wrong sample interval.
+
+    True when the plateau slope ``nu / gamma`` and the decline slope
+    ``(1 - nu) / tau_fall`` differ by less than ``_WEAK_KINK`` (the kink
+    barely shows) and the uncertainty of ``gamma`` is below twice the mean
+    sampling step (the data resolve the kink to an interval; noisier data
+    do not, and moving it buys nothing).
+    """
+    nu = _sigmoid(p[5])
+    gam = np.exp(p[6])
+    plateau = nu / gam
+    decline = (1.0 - nu) / np.exp(p[4])
+    step = (t[t.shape[0] - 1] - t[0]) / (t.shape[0] - 1)
+    resolved = gam * np.sqrt(max(cov[6, 6], 0.0)) < 2.0 * step
+    return resolved and abs(plateau - decline) < _WEAK_KINK * max(plateau, decline)
+
+
+@numba.njit(**_JIT)
+def _hop(t, f, w, p, lo, hi, cov, chi2, max_iter, q, qcov):
+    """Move Villar's plateau end ``t0 + gamma`` across samples while chi2 falls.
+
+    The chi-square is smooth in ``gamma`` only while the kink stays between
+    the same two samples; each interval holds its own local minimum, where
+    the plateau trades against the decline. From the fit ``p``, the kink is
+    moved to the middle of the next interval (later, then earlier; one
+    interval may be skipped) with the plateau slope ``nu / gamma`` kept,
+    refitted, and the move kept where the chi-square falls. Returns the
+    chi-square; ``p``, ``cov`` are updated.
+    """
+    n = t.shape[0]
+    moved = False
+    for direction in (1, -1):
+        j = np.searchsorted(t, p[2] + np.exp(p[6]))  # t[j - 1] < kink <= t[j]
+        misses = 0
+        for _ in range(_MAX_HOPS):
+            j += direction
+            if j < 1 or j >= n:
+                break
+            gam = np.exp(p[6])
+            g2 = 0.5 * (t[j - 1] + t[j]) - p[2]
+            if not g2 > 0.0:
+                break
+            nu2 = min(max(_sigmoid(p[5]) * g2 / gam, 1e-6), 1.0 - 1e-6)
+            q[:] = p
+            q[5] = np.log(nu2 / (1.0 - nu2))
+            q[6] = np.log(g2)
+            _clip(q, lo, hi)
+            c = _fit(1, t, f, w, q, lo, hi, qcov, _HOP_ITER, _LAM_SAFE)
+            if c < chi2 * (1.0 - 1e-9):
+                moved = True
+                chi2 = c
+                p[:] = q
+                cov[:, :] = qcov
+                j = np.searchsorted(t, p[2] + np.exp(p[6]))
+                misses = 0
+            else:
+                misses += 1  # one interval may be skipped, not two
+                if misses > 1:
+                    break
+    if moved:  # the short refits of the moves are finished
+        chi2 = _fit(1, t, f, w, p, lo, hi, cov, max_iter, _LAM_FIRST)
+    return chi2
+
+
+@numba.njit(**_JIT)
 def _kernel(model, n_starts, t, f, err, offsets, max_iter, out):
     k = 5 if model == 0 else 7
     p = np.empty(k)
     cov = np.empty((k, k))
     q = np.empty(k)
     qcov = np.empty((k, k))
+    lo = np.empty(k)
+    hi = np.empty(k)
     for s in range(offsets.shape[0] - 1):
-        lo, hi = offsets[s], offsets[s + 1]
-        n = hi - lo
+        a, b = offsets[s], offsets[s + 1]
+        n = b - a
         if n < k + 1:
             continue
-        w = 1.0 / (err[lo:hi] * err[lo:hi])
+        ts, fs = t[a:b], f[a:b]
+        w = 1.0 / (err[a:b] * err[a:b])
         chi2 = np.inf
-        for start in range(n_starts):
+        # start 0 with little damping, then every start with strong damping
+        for attempt in range(n_starts + 1):
             if chi2 <= _GOOD_CHI2 * (n - k):
                 break  # a good fit: the other starts are skipped
-            c = _fit(model, start, t[lo:hi], f[lo:hi], w, q, qcov, max_iter)
-            if c < chi2 or start == 0:
+            _init(model, max(attempt - 1, 0), ts, fs, q, lo, hi)
+            lam = _LAM_FIRST if attempt == 0 else _LAM_SAFE
+            c = _fit(model, ts, fs, w, q, lo, hi, qcov, max_iter, lam)
+            if c < chi2 or attempt == 0:
                 chi2 = c
                 p[:] = q
                 cov[:, :] = qcov
-        # natural parameters (log and logistic ones mapped back) and their
-        # errors by the delta method
-        for u in range(k):
-            val = p[u]
-            sd = np.sqrt(cov[u, u]) if cov[u, u] >= 0 else np.nan
-            if u == 3 or u == 4 or u == 6:
-                val = np.exp(p[u])
-                sd = val * sd
-            elif u == 5:
-                val = _sigmoid(p[u])
-                sd = val * (1.0 - val) * sd
-            out[s, u] = val
-            out[s, k + u] = sd
+        if model == 1 and np.isfinite(chi2) and _weak_kink(p, cov, ts):
+            chi2 = _hop(ts, fs, w, p, lo, hi, cov, chi2, max_iter, q, qcov)
+        _natural(p, cov, k, out[s])
         out[s, 2 * k] = chi2 / (n - k)
+
+
+@numba.njit(**_JIT)
+def _natural(p, cov, k, row):
+    """Natural parameters (log and logistic ones mapped back) and their
+    errors by the delta method into ``row[:2 k]``."""
+    for u in range(k):
+        val = p[u]
+        sd = np.sqrt(cov[u, u]) if cov[u, u] >= 0 else np.nan
+        if u == 3 or u == 4 or u == 6:
+            val = np.exp(p[u])
+            sd = val * sd
+        elif u == 5:
+            val = _sigmoid(p[u])
+            sd = val * (1.0 - val) * sd
+        row[u] = val
+        row[k + u] = sd
 
 
 def fit(batch, model: str, max_iter: int) -> dict[str, np.ndarray]:
