@@ -32,6 +32,7 @@ EXAMPLE_ORDER = (
     "plot_batse_grb_mixtures.py",
     "plot_xd_deconvolution.py",
     "plot_asas_variable_stars.py",
+    "plot_asas_periods.py",
     "plot_polar_representation.py",
     "plot_ztf_multiband_supernovae.py",
     "plot_frdeep_radio_galaxies.py",
