@@ -2,14 +2,16 @@
 
 A classifier per node of a class taxonomy: the taxonomy's tree
 (``_taxonomy``), the per-node estimators (``_nodes``) and the classifier
-(``_hierarchical``).
+(``_hierarchical``); a decision rule with per-class prior weights fitted on
+out-of-fold probabilities (``_priors``).
 """
 
 import warnings
 
 from skastro.ensemble._hierarchical import HierarchicalClassifier
+from skastro.ensemble._priors import TunedPriorsClassifier
 
-__all__ = ["HierarchicalClassifier"]
+__all__ = ["HierarchicalClassifier", "TunedPriorsClassifier"]
 
 
 def __getattr__(name: str):
