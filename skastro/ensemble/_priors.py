@@ -283,18 +283,14 @@ class TunedPriorsClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self : TunedPriorsClassifier
             The fitted classifier.
         """
-        X, y = validate_input(
-            self, X, y, reset=True, skip_check_array=True, dtype=None
-        )
+        X, y = validate_input(self, X, y, reset=True, skip_check_array=True, dtype=None)
         check_classification_targets(y)
         y = np.asarray(y)
         self.classes_ = np.unique(y)
         check_n_classes(self.classes_, owner=type(self).__name__)
         self._bounds()  # unknown classes fail before any fit
         proba = self._oof_proba(X, y)
-        log_w, self.base_score_, (shortfall, self.best_score_) = self._search(
-            proba, y
-        )
+        log_w, self.base_score_, (shortfall, self.best_score_) = self._search(proba, y)
         self.prior_weights_ = np.exp(log_w - log_w.max())
         self.recall_shortfall_ = -shortfall
         self.estimator_ = clone(self.estimator).fit(X, y)

@@ -8,6 +8,7 @@ only with a reason that says why the check cannot hold for that estimator.
 
 from imblearn.ensemble import BalancedRandomForestClassifier
 from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
 
 # estimator class name -> constructor arguments used for the common checks
 CHECK_PARAMS: dict[str, dict] = {
@@ -40,6 +41,8 @@ CHECK_PARAMS: dict[str, dict] = {
         ),
         "random_state": 0,
     },
+    # a logistic regression and 3 folds keep the checks' many small fits fast
+    "TunedPriorsClassifier": {"estimator": LogisticRegression(), "cv": 3},
     "GMMBayesClassifier": {"random_state": 0},
     # --- neural ---
     # tiny nets, few epochs, one batch per epoch, all data used for training,
