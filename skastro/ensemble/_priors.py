@@ -4,6 +4,7 @@ probabilities."""
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import (
     BaseEstimator,
@@ -14,12 +15,13 @@ from sklearn.base import (
 )
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing
+from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from skastro.utils._docstrings import fill_doc
+from skastro.utils._tables import is_astropy_table
 from skastro.utils._validation import check_n_classes, validate_input
 
 
@@ -137,8 +139,8 @@ class TunedPriorsClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
+    >>> import numpy as np
     >>> from skastro.ensemble import TunedPriorsClassifier
     >>> rng = np.random.RandomState(0)
     >>> X = np.r_[rng.normal(0, 1, (300, 2)), rng.normal(1.5, 1, (30, 2))]
@@ -180,6 +182,22 @@ class TunedPriorsClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self.cv = cv
         self.log_weight_range = log_weight_range
         self.n_jobs = n_jobs
+
+    def _validate(self, X, y="no_validation", reset=True):
+        """A DataFrame (or astropy Table, made a DataFrame) reaches the
+        estimator with its columns; other input is checked as an array of any
+        dtype (sparse and NaN are left to the estimator)."""
+        frame = isinstance(X, pd.DataFrame) or is_astropy_table(X)
+        return validate_input(
+            self,
+            X,
+            y,
+            reset=reset,
+            dtype=None,
+            ensure_all_finite=False,
+            accept_sparse=True,
+            skip_check_array=frame,
+        )
 
     def _oof_proba(self, X, y):
         cv = check_cv(self.cv, y, classifier=True)
@@ -283,9 +301,9 @@ class TunedPriorsClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self : TunedPriorsClassifier
             The fitted classifier.
         """
-        X, y = validate_input(self, X, y, reset=True, skip_check_array=True, dtype=None)
+        X, y = indexable(*self._validate(X, y))
+        y = column_or_1d(y, warn=True)
         check_classification_targets(y)
-        y = np.asarray(y)
         self.classes_ = np.unique(y)
         check_n_classes(self.classes_, owner=type(self).__name__)
         self._bounds()  # unknown classes fail before any fit
@@ -303,8 +321,7 @@ class TunedPriorsClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         %(predict_proba)s
         """
         check_is_fitted(self)
-        validate_input(self, X, reset=False, skip_check_array=True, dtype=None)
-        inner = self.estimator_.predict_proba(X)
+        inner = self.estimator_.predict_proba(self._validate(X, reset=False))
         proba = np.zeros((inner.shape[0], len(self.classes_)))
         proba[:, np.searchsorted(self.classes_, self.estimator_.classes_)] = inner
         return _shift(proba, np.log(self.prior_weights_))
@@ -315,4 +332,12 @@ class TunedPriorsClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
         %(predict)s
         """
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)  # checks that the classifier is fitted
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator).input_tags
+        tags.input_tags.sparse = inner.sparse
+        tags.input_tags.allow_nan = inner.allow_nan
+        return tags
