@@ -21,6 +21,7 @@ from skastro.ensemble._nodes import (
     MAX_SEED,
     default_estimator,
     fit_node,
+    inherit_input_tags,
     route,
     set_random_states,
 )
@@ -467,8 +468,4 @@ default="empirical"
         return self.classes_[np.argmax(proba, axis=1)]
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        inner = self._input_tags()
-        tags.input_tags.sparse = inner.sparse
-        tags.input_tags.allow_nan = inner.allow_nan
-        return tags
+        return inherit_input_tags(super().__sklearn_tags__(), self._get_estimator())

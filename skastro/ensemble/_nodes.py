@@ -44,6 +44,17 @@ def default_estimator():
     )
 
 
+def inherit_input_tags(tags, estimator):
+    """``tags`` with the sparse and NaN input tags of ``estimator``: a
+    meta-estimator takes what its inner estimator takes."""
+    from sklearn.utils import get_tags
+
+    inner = get_tags(estimator).input_tags
+    tags.input_tags.sparse = inner.sparse
+    tags.input_tags.allow_nan = inner.allow_nan
+    return tags
+
+
 def route(estimator, param, value, what):
     """Set ``param`` on ``estimator`` or on the final step of a Pipeline."""
     if param in estimator.get_params(deep=False):

@@ -15,11 +15,12 @@ from sklearn.base import (
 )
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing, get_tags, indexable
+from sklearn.utils import _safe_indexing, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from skastro.ensemble._nodes import inherit_input_tags
 from skastro.utils._docstrings import fill_doc
 from skastro.utils._tables import is_astropy_table
 from skastro.utils._validation import check_n_classes, validate_input
@@ -332,12 +333,8 @@ class TunedPriorsClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
         %(predict)s
         """
-        proba = self.predict_proba(X)  # checks that the classifier is fitted
-        return self.classes_[np.argmax(proba, axis=1)]
+        check_is_fitted(self)
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        inner = get_tags(self.estimator).input_tags
-        tags.input_tags.sparse = inner.sparse
-        tags.input_tags.allow_nan = inner.allow_nan
-        return tags
+        return inherit_input_tags(super().__sklearn_tags__(), self.estimator)
