@@ -11,7 +11,10 @@ with ``--quick``) and the ratios skastro / peer. Never asserts.
   ``light_curve.Periodogram(fast=True)`` and an astropy
   ``LombScargle(...).power(method="fast")`` loop;
 - feets and cesium: their features in common with skastro, on a small subset
-  (they are ~1000x slower).
+  (they are ~1000x slower);
+- transient fits: Bazin and Villar fits (the ``"transient"`` features) on
+  seeded Bazin flux curves, against light-curve's ``BazinFit`` / ``VillarFit``
+  with its fastest least-squares algorithm.
 
 ``--memory`` runs 10^6 light curves of 100 points through ``transform``
 (features="fast") in a subprocess and prints the peak resident memory.
@@ -36,7 +39,11 @@ os.environ.setdefault("MKL_NUM_THREADS", "1")
 
 import numpy as np
 
-from skastro.lightcurve import LightCurveFeatures, LightCurveSequence
+from skastro.lightcurve import (
+    LightCurveFeatures,
+    LightCurveSequence,
+    feature_definitions,
+)
 
 SPAN = 1000.0  # days
 F_MAX = 5.0  # cycles per day (min_period 0.2 d)
@@ -217,7 +224,7 @@ def bench_periodogram(seq, t, m, e, n_sub, rows):
     from astropy.timeseries import LombScargle
 
     from skastro.lightcurve._features._batch import SegmentBatch
-    from skastro.lightcurve._features._periodogram import (
+    from skastro.lightcurve._features.periodogram import (
         fft_backend,
         periodogram_peaks,
     )
@@ -344,7 +351,11 @@ def bench_feets_cesium(seq, t, m, e, n_sub, rows):
 MEMORY_SCRIPT = """
 import resource, time
 import numpy as np
-from skastro.lightcurve import LightCurveFeatures, LightCurveSequence
+from skastro.lightcurve import (
+    LightCurveFeatures,
+    LightCurveSequence,
+    feature_definitions,
+)
 N, n = {N}, 100
 rng = np.random.default_rng(0)
 t = np.empty(N * n); m = np.empty(N * n); e = np.empty(N * n)
@@ -365,6 +376,48 @@ print(f"memory: {{N}} x {{n}} points, input {{3 * t.nbytes / gib:.2f}} GiB, "
       f"output {{X.nbytes / gib:.2f}} GiB, peak RSS {{peak / 2**20:.2f}} GiB "
       f"(before transform {{base / 2**20:.2f}} GiB), {{N / dt:,.0f}} curves/s")
 """
+
+
+def bench_transient(n_objects, n_points, rows):
+    """Bazin and Villar fits (features="transient") against light-curve.
+
+    Seeded Bazin curves in flux (2 % noise); light-curve's ``BazinFit`` /
+    ``VillarFit`` with "lmsder" and "mcmc", the faster taken as the peer
+    ("ceres" measured slower than "lmsder" here and logs every failed
+    evaluation to stderr, so it is left out).
+    """
+    import light_curve as lc
+
+    rng = np.random.default_rng(0)
+    t = np.sort(rng.uniform(-50, 200, (n_objects, n_points)), axis=1)
+    amp = rng.uniform(100, 1000, (n_objects, 1))
+    t0 = rng.uniform(0, 40, (n_objects, 1))
+    rise, fall = rng.uniform(1, 6, (n_objects, 1)), rng.uniform(15, 60, (n_objects, 1))
+    flux = amp * np.exp(-(t - t0) / fall) / (1 + np.exp(-(t - t0) / rise))
+    err = np.full(t.shape, 1.0) * 0.02 * amp
+    flux = flux + rng.normal(0, 1, t.shape) * err
+    offsets = np.arange(n_objects + 1) * n_points
+    seq = LightCurveSequence(
+        t.ravel(), flux.ravel(), err.ravel(), None, offsets, np.arange(n_objects)
+    )
+    curves = [(t[i], flux[i], err[i]) for i in range(n_objects)]
+    for model, cls in (("bazin", lc.BazinFit), ("villar", lc.VillarFit)):
+        names = [s for s in feature_definitions("transient") if s.startswith(model)]
+        lcf = LightCurveFeatures(features=names).fit(seq)
+        lcf.transform(seq[:20])  # compile / load the kernels
+        sk = rate(lambda lcf=lcf: lcf.transform(seq), n_objects, repeat=2)
+        label = f"{model} fit ({len(names)})"
+        rows.append((label, "skastro", sk, None))
+        best, best_alg = 0.0, ""
+        for alg in ("lmsder", "mcmc"):
+            try:
+                ex = cls(alg)
+            except (ValueError, NotImplementedError):
+                continue  # not compiled into this light-curve build
+            r = rate(lambda ex=ex: ex.many(curves, n_jobs=1), n_objects)
+            if r > best:
+                best, best_alg = r, alg
+        rows.append((label, f"light-curve {best_alg}", best, sk / best))
 
 
 def main(argv=None):
@@ -388,6 +441,7 @@ def main(argv=None):
         bench_stats(seq, t, m, e, rows)
         bench_periodogram(seq, t, m, e, min(n_pg, n_objects), rows)
         bench_feets_cesium(seq, t, m, e, n_slow, rows)
+        bench_transient(min(n_pg, n_objects) * 3, n_points, rows)
         print(f"\nN = {n_objects}, n = {n_points} points per light curve")
         head = ("features", "implementation", "curves/s", "skastro/peer")
         print(f"{head[0]:38s} {head[1]:26s} {head[2]:>12s} {head[3]:>13s}")

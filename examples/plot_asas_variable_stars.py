@@ -113,15 +113,14 @@ ax.legend(fontsize="small")
 # An eclipsing binary with two similar eclipses (W Ursae Majoris) is folded
 # at twice the periodogram's period: the periodogram sees one dip per half
 # orbit.
+from skastro.plotting import plot_folded
+
 shown = ["Classical_Cepheid", "RR_Lyrae_FM", "Mira", "W_Ursae_Maj"]
 fig, axes = plt.subplots(1, 4, figsize=(14, 3.4), layout="constrained")
 for ax, name in zip(axes, shown):
     i = int(np.flatnonzero(y == name)[0])
-    t, m = curves[i][:, 0], curves[i][:, 1]
     period = float(F["period_0"].iloc[i]) * (2 if name == "W_Ursae_Maj" else 1)
-    phase = (t / period) % 1.0
-    ax.plot(np.r_[phase, phase + 1], np.r_[m, m], ".", ms=2)
-    ax.invert_yaxis()
+    plot_folded(curves[i][:, :2], period, epoch=0.0, ax=ax)
     ax.set(xlabel=f"phase (P = {period:.4g} d)", ylabel="V [mag]", title=name)
 
 # %%

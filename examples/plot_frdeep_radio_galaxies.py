@@ -44,8 +44,20 @@ for row, label in zip(axes, (0, 1)):
 # 50x50 pixels first (the ``downsample`` parameter does the same inside the
 # network, at a higher cost per epoch). A fifth of the training set is held
 # out (stratified, seeded) to record the validation loss and accuracy after
-# every epoch.
+# every epoch. The estimators hold out ``validation_fraction`` only when
+# something reads it (early stopping, or a callback that asks for it):
+# without either, every image trains the network. Here a callback asks, by
+# its ``needs_validation_data`` attribute.
+import keras
+
 from skastro.neural import CNNClassifier
+
+
+class ValidationCurves(keras.callbacks.Callback):
+    """Asks the estimator for validation scores after every epoch."""
+
+    needs_validation_data = True
+
 
 n = len(fr.data)
 X = fr.data.reshape(n, 50, 3, 50, 3, 1).mean(axis=(2, 4))
@@ -60,11 +72,10 @@ for augment in (False, True):
         augment=augment,
         epochs=15,
         batch_size=32,
-        dtype="float32",
         validation_fraction=0.2,
         random_state=0,
     )
-    models[augment] = clf.fit(X_train, y_train)
+    models[augment] = clf.fit(X_train, y_train, callbacks=[ValidationCurves()])
     print(
         f"augment={augment!s:>5}: {clf.n_iter_} epochs, test accuracy "
         f"{clf.score(X_test, y_test):.2f} on the {len(y_test)} official test images"

@@ -103,6 +103,7 @@ def compute_features(
     features: str | list[str] = "all",
     progress: bool = False,
     n_jobs: int | None = None,
+    time_unit: str = "d",
 ):
     """Features of every object of a long table, one row per object.
 
@@ -119,6 +120,9 @@ def compute_features(
         Show a progress bar.
     n_jobs : int, default=None
         Parallel jobs for the feature extraction.
+    time_unit : str, default="d"
+        Unit of plain-number times (datetime and FITS time columns are read
+        as MJD days whatever it is).
 
     Returns
     -------
@@ -140,7 +144,9 @@ def compute_features(
                 f"column {column!r} (given as {flag}) is not in the input table; "
                 f"its columns are {present}."
             )
-    seq = from_long_table(table, id=id, time=time, mag=mag, err=err, band=band)
+    seq = from_long_table(
+        table, id=id, time=time, mag=mag, err=err, band=band, time_unit=time_unit
+    )
     lcf = LightCurveFeatures(features=features, progress=progress, n_jobs=n_jobs)
     out = lcf.set_output(transform="pandas").fit_transform(seq)
     out.insert(0, id, seq.ids)
@@ -191,6 +197,9 @@ def _parser() -> argparse.ArgumentParser:
         default="all",
         help="preset (all, fast, fats) or comma-separated feature names",
     )
+    feats.add_argument(
+        "--time-unit", default="d", help="unit of plain-number times (d, h, s, ...)"
+    )
     feats.add_argument("--n-jobs", type=int, default=None, help="parallel jobs")
     feats.add_argument(
         "--no-progress", action="store_true", help="no progress bar on stderr"
@@ -219,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             features=args.features,
             progress=not args.no_progress,
             n_jobs=args.n_jobs,
+            time_unit=args.time_unit,
         )
         write_table(out, args.output)
     except CommandError as exc:

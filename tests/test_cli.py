@@ -122,3 +122,17 @@ def test_features_of_the_ztf_supernova_long_table(require_data, tmp_path):
     np.testing.assert_allclose(
         written.iloc[:, 1:].to_numpy(float), expected.to_numpy(float), rtol=1e-12
     )
+
+
+def test_time_unit_reads_seconds(tmp_path):
+    # times in seconds with --time-unit s give the features of the days
+    table = _long_table()
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    table.assign(mjd=table["mjd"] * 86400).to_csv(source, index=False)
+    argv = ["features", str(source), "-o", str(target), "--id", "oid"]
+    argv += ["--time", "mjd", "--mag", "mag", "--time-unit", "s", "--no-progress"]
+    assert main(argv) == 0
+    seq = from_long_table(table, id="oid", time="mjd", mag="mag")
+    expected = LightCurveFeatures().fit_transform(seq)
+    written = pd.read_csv(target).iloc[:, 1:].to_numpy(float)
+    np.testing.assert_allclose(written, expected, rtol=1e-6)

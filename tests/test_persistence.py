@@ -106,6 +106,9 @@ def _outputs(estimator, X_test):
         if hasattr(estimator, method):
             result = getattr(estimator, method)(X_test)
             out[method] = np.asarray(result)
+    if hasattr(estimator, "fit_resample"):  # samplers: the same draws after a copy
+        y_test = np.arange(len(X_test)) % 2
+        out["fit_resample"] = np.asarray(estimator.fit_resample(X_test, y_test)[0])
     return out
 
 

@@ -30,14 +30,20 @@ from sphinx.util.docutils import SphinxDirective
 EXAMPLE_ORDER = (
     "plot_sdss_star_galaxy_qso.py",
     "plot_batse_grb_mixtures.py",
+    "plot_xd_deconvolution.py",
     "plot_asas_variable_stars.py",
     "plot_polar_representation.py",
     "plot_ztf_multiband_supernovae.py",
     "plot_frdeep_radio_galaxies.py",
+    "plot_keras_model_builder.py",
     "plot_autoencoder_outliers.py",
+    "plot_sdss_photometric_redshift.py",
     "plot_ztf_real_bogus.py",
     "plot_optuna_pipeline_tuning.py",
     "plot_lightcurve_speed.py",
+    "plot_gp_augmentation.py",
+    "plot_ztf_transient_fits.py",
+    "plot_vae_oversampling.py",
 )
 
 

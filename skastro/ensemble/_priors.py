@@ -105,7 +105,8 @@ class TunedPriorsClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     cv : int, cross-validation generator or iterable, default=5
         As in :func:`~sklearn.model_selection.cross_val_predict`; an integer
         is a :class:`~sklearn.model_selection.StratifiedKFold` without
-        shuffling. The test folds must partition the samples.
+        shuffling, with at most as many folds as the rarest class has
+        samples (at least 2). The test folds must partition the samples.
     log_weight_range : float, default=4.0
         The log-weights are searched in ``[-log_weight_range,
         log_weight_range]``: a weight changes a class's odds by at most
@@ -187,21 +188,44 @@ class TunedPriorsClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     def _validate(self, X, y="no_validation", reset=True):
         """A DataFrame (or astropy Table, made a DataFrame) reaches the
         estimator with its columns; other input is checked as an array of any
-        dtype (sparse and NaN are left to the estimator)."""
+        dtype. NaN is refused unless the estimator takes it, before any fold
+        is cut (sparse input is left to the estimator)."""
+        from sklearn.utils import get_tags
+
+        finite = "allow-nan" if get_tags(self.estimator).input_tags.allow_nan else True
         frame = isinstance(X, pd.DataFrame) or is_astropy_table(X)
+        if frame:
+            # a table reaches the inner estimator as it is (a Pipeline may
+            # select columns by name); a bad cell is still named here
+            validate_input(
+                self, X, reset=reset, dtype="numeric", ensure_all_finite=finite
+            )
         return validate_input(
             self,
             X,
             y,
             reset=reset,
             dtype=None,
-            ensure_all_finite=False,
+            ensure_all_finite=False if frame else finite,
             accept_sparse=True,
             skip_check_array=frame,
         )
 
     def _oof_proba(self, X, y):
-        cv = check_cv(self.cv, y, classifier=True)
+        cv = self.cv
+        if isinstance(cv, Integral):
+            # an integer cv: as many stratified folds as the rarest class
+            # allows (at least 2), so that small training sets still fit
+            classes, counts = np.unique(y, return_counts=True)
+            if counts.min() < 2:
+                rare = classes[np.argmin(counts)]
+                raise ValueError(
+                    f"TunedPriorsClassifier: class {rare!r} has 1 sample; "
+                    "out-of-fold probabilities need at least 2 per class (2 "
+                    "folds)."
+                )
+            cv = int(min(cv, counts.min()))
+        cv = check_cv(cv, y, classifier=True)
         splits = list(cv.split(X, y))
         tests = np.concatenate([test for _, test in splits])
         if np.sort(tests).tolist() != list(range(len(y))):

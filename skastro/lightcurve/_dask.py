@@ -27,6 +27,7 @@ def transform_dask(
     err: str | None = None,
     band: str | None = None,
     shuffle_method: str | None = "tasks",
+    time_unit: str = "d",
 ) -> Any:
     """Compute light-curve features for a Dask DataFrame of observations.
 
@@ -67,6 +68,9 @@ def transform_dask(
         in the middle of the shuffle; ``None`` lets Dask choose. When
         ``ddf`` is already indexed by ``id`` with known divisions (after
         ``ddf.set_index(id)``), no shuffle happens.
+    time_unit : str or astropy unit, default="d"
+        Unit of plain-number times, as in
+        :func:`~skastro.lightcurve.from_long_table`.
 
     Returns
     -------
@@ -185,6 +189,7 @@ def transform_dask(
         mag=mag,
         err=err,
         band=band,
+        time_unit=time_unit,
         meta=meta,
         enforce_metadata=False,
         align_dataframes=False,
@@ -197,7 +202,9 @@ def _shuffle(ddf, id, shuffle_method):
     return ddf.shuffle(on=id, shuffle_method=shuffle_method)
 
 
-def _transform_partition(part, transformer, *, names, id, time, mag, err, band):
+def _transform_partition(
+    part, transformer, *, names, id, time, mag, err, band, time_unit
+):
     """Features of every object of one partition (all its rows are there)."""
     from skastro.lightcurve import from_long_table
 
@@ -212,7 +219,9 @@ def _transform_partition(part, transformer, *, names, id, time, mag, err, band):
     # a partition read from data sorted by object needs no sort
     if not part[id].is_monotonic_increasing:
         part = part.sort_values(id, kind="stable")
-    curves = from_long_table(part, id=id, time=time, mag=mag, err=err, band=band)
+    curves = from_long_table(
+        part, id=id, time=time, mag=mag, err=err, band=band, time_unit=time_unit
+    )
     X = np.asarray(transformer.transform(curves), dtype=np.float64)
     ids = np.asarray(curves.ids) if hasattr(curves, "ids") else pd.unique(part[id])
     if X.shape != (len(ids), len(names)):

@@ -57,6 +57,8 @@ class LightCurveSequence:
     ----------
     shape : tuple of int
         ``(n_objects,)``.
+    index : pandas.Index
+        The ids, named ``"id"`` (the index of pandas feature tables).
     time : ndarray of shape (n_points,)
         Times in days.
 
@@ -113,6 +115,18 @@ class LightCurveSequence:
     @property
     def shape(self) -> tuple[int]:
         return (self.offsets.shape[0] - 1,)
+
+    @property
+    def index(self):
+        """The ids as a :class:`pandas.Index` named ``"id"``.
+
+        scikit-learn's ``set_output(transform="pandas")`` takes the index of
+        the input for the output, so the feature table of a sequence is
+        indexed by its object ids.
+        """
+        import pandas as pd
+
+        return pd.Index(self.ids, name="id")
 
     def __len__(self) -> int:
         return self.offsets.shape[0] - 1

@@ -2,41 +2,32 @@
 
 from __future__ import annotations
 
-import importlib
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_feature_names_in,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
-from ._features._registry import (
-    FATS_NAMES,
-    MULTIBAND_GROUPS,
-    multiband_names,
-    per_band_specs,
-)
+from ..utils._validation import validate_input
+from ._batching import chunk_bounds, warn_dropped_and_rejected
+from ._compute import compute_chunk
+from ._features._registry import PERIODIC_FAMILIES, families_for
+from ._grid_cap import cap_grids
 from ._objects import is_sequence_input, seen_bands
 from ._packing import pack_regular, pack_sequence
+from ._plan import PRESETS, output_plan, resolve_features
 from ._sequence import LightCurveSequence
+from ._times import day_factor
 
-__all__ = ["LightCurveFeatures", "feature_definitions"]
+__all__ = ["LightCurveFeatures"]
 
-# family -> kernel module (imported on first use: numba stays out of import time)
-_FAMILY_MODULES = {
-    "sampling": "_sampling",
-    "stats": "_stats",
-    "variability": "_variability",
-    "periodogram": "_periodogram",
-    "fourier": "_periodogram",
-}
-_PRESETS = ("all", "fast", "fats")
-_POINTS_PER_CHUNK = 1 << 20
+
+def _pandas_output(estimator) -> bool:
+    """Whether ``set_output(transform="pandas")`` (or the global config) is on."""
+    from sklearn.utils._set_output import _get_output_config
+
+    return _get_output_config("transform", estimator)["dense"] == "pandas"
 
 
 class LightCurveFeatures(TransformerMixin, BaseEstimator):
@@ -51,10 +42,11 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    features : {"all", "fast", "fats"} or list of str, default="all"
-        Which features. ``"all"``: everything; ``"fast"``: everything but the
-        periodogram and the folded-curve features; ``"fats"``: the FATS /
-        feets features skastro defines, under their FATS names (see
+    features : {"all", "fast", "fats", "transient"} or list of str, default="all"
+        ``"all"``: everything but the transient fits; ``"fast"``: ``"all"``
+        but the periodogram and folded-curve features; ``"transient"``: the
+        Bazin and Villar fits (``mag`` must then hold fluxes); ``"fats"``:
+        the FATS / feets features skastro defines, under their FATS names (see
         :func:`feature_definitions` for how definitions differ). A list picks
         features by their skastro names (without band suffix) and the
         multi-band groups ``"color_mean"``, ``"color_median"``,
@@ -95,8 +87,22 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         Show a tqdm progress bar over the chunks.
     errors : {"raise", "warn"}, default="raise"
         What a malformed object does (mismatched column lengths, error <= 0,
-        unknown band): raise a ValueError naming it, or give its row
-        ``fill_value`` and warn once for the batch.
+        unknown band, a frequency grid over ``max_frequencies``): raise a
+        ValueError naming it, or give its row ``fill_value`` and warn once
+        for the batch.
+    time_unit : str or astropy unit, default="d"
+        Unit of plain-number times (sequence inputs, and the epochs
+        ``0, 1, ...`` of a 2-D array): e.g. ``"s"``, ``"h"``, ``"yr"``. Times
+        are converted to days, the unit of ``min_period``, ``max_period``
+        and the period features. Datetimes and astropy ``Time`` are read as
+        MJD days and a ``Quantity`` in its own unit, whatever ``time_unit``.
+    max_frequencies : int, default=1_000_000
+        Bound on each object's periodogram grid (about ``oversampling *
+        span * (1 / min_period - 1 / max_period)`` frequencies): with the
+        defaults, a span of 20,000 days. An object over it (times in seconds
+        or nanoseconds read as days, a wild time) is handled by ``errors``
+        with a message giving its span, its grid size and the fix, so that
+        no input makes ``transform`` run unbounded.
 
     Attributes
     ----------
@@ -114,16 +120,20 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
 
     Notes
     -----
-    Inputs: a 2-D array ``(n_objects, n_epochs)`` (regular sampling at times
-    0, 1, ..., NaN for a missing epoch, unit errors, one band); a sequence of
-    per-object arrays ``(n_points, 2|3|4)`` = ``(t, m[, err[, band]])`` or of
-    dicts / DataFrames with ``time``, ``mag``, ``err``, ``band`` columns; or
-    :func:`from_long_table`'s result. Non-finite points are dropped (counted
-    in one warning per call; NaN in a 2-D array is a missing epoch and is not
-    counted), times are sorted, and slopes skip pairs of equal times.
+    Inputs: a 2-D array, DataFrame or astropy Table ``(n_objects,
+    n_epochs)`` (regular sampling at times 0, 1, ..., NaN for a missing
+    epoch, unit errors, one band; a non-numeric cell is named by column and
+    row in the error); a sequence of per-object arrays ``(n_points, 2|3|4)``
+    = ``(t, m[, err[, band]])``, of ``(t, m[, err[, band]])`` tuples of
+    columns, or of dicts / DataFrames with ``time``, ``mag``, ``err``,
+    ``band`` columns; or :func:`from_long_table`'s result. Times may be
+    numbers (``time_unit``), datetimes or astropy ``Time``. Non-finite points
+    are dropped (counted in one warning per call; NaN in a 2-D array is a
+    missing epoch and is not counted), times are sorted, and slopes skip
+    pairs of equal times.
 
     With one band, names are bare (``std``); with several, each per-band
-    feature ends in ``_<band>`` (``std_g``) and colours between consecutive
+    feature ends in ``_<band>`` (``std_g``) and colours between adjacent
     bands are added (``color_g_r_mean``), with ``period_multiband_0`` ...
 
     The periodogram is the generalised (floating-mean, ``1 / err^2``
@@ -163,7 +173,7 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "features": [StrOptions(set(_PRESETS)), list, tuple],
+        "features": [StrOptions(set(PRESETS)), list, tuple],
         "bands": [list, tuple, np.ndarray, None],
         "n_peaks": [Interval(Integral, 1, None, closed="left")],
         "min_period": [Interval(Real, 0, None, closed="neither")],
@@ -174,6 +184,8 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         "n_jobs": [Integral, None],
         "progress": ["boolean"],
         "errors": [StrOptions({"raise", "warn"})],
+        "time_unit": [str, HasMethods(["to"])],
+        "max_frequencies": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -190,6 +202,8 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         n_jobs: int | None = None,
         progress: bool = False,
         errors: str = "raise",
+        time_unit: str = "d",
+        max_frequencies: int = 1_000_000,
     ):
         self.features = features
         self.bands = bands
@@ -202,6 +216,8 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.progress = progress
         self.errors = errors
+        self.time_unit = time_unit
+        self.max_frequencies = max_frequencies
 
     # ------------------------------------------------------------------ fit
 
@@ -211,8 +227,8 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_objects, n_epochs), sequence of light \
-curves or LightCurveSequence
+        X : array-like, DataFrame or astropy Table of shape (n_objects, \
+n_epochs), sequence of light curves or LightCurveSequence
             Light curves (see Notes of the class).
         y : None
             Ignored.
@@ -222,6 +238,7 @@ curves or LightCurveSequence
         self : LightCurveFeatures
             Fitted transformer.
         """
+        day_factor(self.time_unit)  # a unit of time, or a ValueError naming it
         if self.max_period is not None and self.max_period <= self.min_period:
             raise ValueError(
                 f"max_period={self.max_period!r} must be larger than "
@@ -233,7 +250,7 @@ curves or LightCurveSequence
                     delattr(self, attr)
             seen = seen_bands(X)
         else:
-            validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64)
+            validate_input(self, X, reset=True, ensure_all_finite="allow-nan")
             seen = []
         if self.bands is not None:
             bands = list(self.bands)
@@ -253,80 +270,13 @@ curves or LightCurveSequence
         else:
             bands = seen if seen else [0]
         self.bands_ = np.asarray(bands)
-        self._resolve_features()  # validates the names
+        resolve_features(self.features, self.n_peaks)  # validates the names
         return self
 
     # ------------------------------------------------------------- outputs
 
-    def _resolve_features(self):
-        """(per-band spec names, multi-band groups, output-name map)."""
-        specs = per_band_specs(self.n_peaks)
-        known = [s.name for s in specs]
-        rename = {}
-        if isinstance(self.features, str):
-            if self.features == "all":
-                base = known
-                groups = list(MULTIBAND_GROUPS)
-            elif self.features == "fast":
-                base = [
-                    s.name for s in specs if s.family not in ("periodogram", "fourier")
-                ]
-                groups = ["color_mean", "color_median", "color_max"]
-            else:  # fats
-                base = [n for n in FATS_NAMES.values() if n in known]
-                rename = {v: k for k, v in FATS_NAMES.items()}
-                groups = []
-        else:
-            base, groups = [], []
-            for name in self.features:
-                if not isinstance(name, str):
-                    raise TypeError(
-                        f"features must be a preset or a list of str; got "
-                        f"{name!r} of type {type(name).__name__}."
-                    )
-                if name in known:
-                    base.append(name)
-                elif name in MULTIBAND_GROUPS:
-                    groups.append(name)
-                elif name in FATS_NAMES and FATS_NAMES[name] in known:
-                    base.append(FATS_NAMES[name])
-                    rename[FATS_NAMES[name]] = name
-                else:
-                    raise ValueError(
-                        f"features: unknown feature {name!r}; expected a preset "
-                        f"{list(_PRESETS)}, a name among {known} or a multi-band "
-                        f"group among {list(MULTIBAND_GROUPS)}."
-                    )
-            if not base and not groups:
-                raise ValueError("features: the list is empty; name at least one.")
-        order = {n: i for i, n in enumerate(known)}
-        base = sorted(set(base), key=order.__getitem__)
-        return base, [g for g in MULTIBAND_GROUPS if g in groups], rename
-
     def _output_plan(self):
-        """(per-band names, groups, output names, definition key per output)."""
-        base, groups, rename = self._resolve_features()
-        bands = [str(b) for b in self.bands_.tolist()]
-        names, keys = [], []
-        if len(bands) == 1:
-            names = [rename.get(n, n) for n in base]
-            keys = list(base)
-        else:
-            for b in bands:
-                names += [f"{rename.get(n, n)}_{b}" for n in base]
-                keys += list(base)
-            mb = multiband_names(bands, self.n_peaks)
-            for g in groups:
-                if g == "period_multiband":
-                    picked = [n for n in mb if n.startswith("period_multiband_")]
-                else:
-                    suffix = "_" + g.split("_", 1)[1]
-                    picked = [
-                        n for n in mb if n.startswith("color_") and n.endswith(suffix)
-                    ]
-                names += picked
-                keys += picked
-        return base, groups, names, keys
+        return output_plan(self.features, self.n_peaks, self.bands_.tolist())
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output features.
@@ -345,7 +295,7 @@ curves or LightCurveSequence
         check_is_fitted(self, "bands_")
         if hasattr(self, "n_features_in_"):
             _check_feature_names_in(self, input_features)
-        return np.asarray(self._output_plan()[2], dtype=object)
+        return np.asarray(self._output_plan().names, dtype=object)
 
     # ------------------------------------------------------------ transform
 
@@ -354,41 +304,68 @@ curves or LightCurveSequence
 
         Parameters
         ----------
-        X : array-like of shape (n_objects, n_epochs), sequence of light \
-curves or LightCurveSequence
+        X : array-like, DataFrame or astropy Table of shape (n_objects, \
+n_epochs), sequence of light curves or LightCurveSequence
             Light curves (see Notes of the class).
 
         Returns
         -------
         X_features : ndarray of shape (n_objects, n_features_out)
             One row per light curve, columns named by
-            :meth:`get_feature_names_out`.
+            :meth:`get_feature_names_out`. Under
+            ``set_output(transform="pandas")`` a DataFrame indexed by the
+            object ids of a :class:`LightCurveSequence` (``"id"``), or by the
+            index of a DataFrame of regular light curves.
         """
         check_is_fitted(self, "bands_")
-        base, groups, names, _ = self._output_plan()
+        plan = self._output_plan()
         if is_sequence_input(X):
             regular = False
             n = len(X)
         else:
-            X = validate_data(
-                self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64
-            )
+            X = validate_input(self, X, reset=False, ensure_all_finite="allow-nan")
             regular = True
             n = X.shape[0]
-        bounds = self._chunks(X, regular, n)
+        bounds = chunk_bounds(X, regular, n, self.chunk_size)
         if self.progress:
             from tqdm.auto import tqdm
 
             bounds = tqdm(bounds, desc="LightCurveFeatures", unit="chunk")
 
+        periodic = any(
+            family.name in PERIODIC_FAMILIES
+            for family in families_for(
+                plan.base, plan.groups, len(self.bands_), self.n_peaks
+            )
+        )
+
+        params = self.get_params(deep=False)
+
         def job(lo, hi):
             if regular:
                 packed = pack_regular(X[lo:hi], self.bands_)
+                packed.t *= day_factor(self.time_unit)
             else:
                 packed = pack_sequence(
-                    X[lo:hi], self.bands_, errors=self.errors, start=lo
+                    X[lo:hi],
+                    self.bands_,
+                    errors=self.errors,
+                    start=lo,
+                    time_unit=self.time_unit,
                 )
-            return packed, self._compute(packed, base, groups, len(names))
+            if periodic:
+                packed = cap_grids(
+                    packed,
+                    max_frequencies=self.max_frequencies,
+                    errors=self.errors,
+                    start=lo,
+                    min_period=self.min_period,
+                    max_period=self.max_period,
+                    oversampling=self.oversampling,
+                )
+            return packed, compute_chunk(
+                packed, plan, params=params, fill_value=self.fill_value
+            )
 
         if self.n_jobs in (None, 1):
             results = [job(lo, hi) for lo, hi in bounds]
@@ -401,162 +378,49 @@ curves or LightCurveSequence
         out = (
             np.concatenate([r[1] for r in results])
             if results
-            else np.empty((0, len(names)))
+            else np.empty((0, len(plan.names)))
         )
-        self._warn(results, [lo for lo, _ in self._chunks(X, regular, n)])
+        warn_dropped_and_rejected(
+            results, chunk_bounds(X, regular, n, self.chunk_size), self.fill_value
+        )
+        if isinstance(X, LightCurveSequence) and _pandas_output(self):
+            import pandas as pd
+
+            # set_output keeps the index of a DataFrame it is handed: the ids
+            return pd.DataFrame(out, index=X.index)
         return out
 
-    def _chunks(self, X, regular, n):
-        if self.chunk_size is not None:
-            step = self.chunk_size
-            return [(lo, min(lo + step, n)) for lo in range(0, n, step)]
-        if regular:
-            step = max(1, _POINTS_PER_CHUNK // max(1, X.shape[1]))
-            return [(lo, min(lo + step, n)) for lo in range(0, n, step)]
-        if isinstance(X, LightCurveSequence):
-            cum = X.offsets
-            cuts = [0]
-            while cuts[-1] < n:
-                lo = cuts[-1]
-                hi = int(np.searchsorted(cum, cum[lo] + _POINTS_PER_CHUNK, "right")) - 1
-                cuts.append(min(n, max(hi, lo + 1)))
-            return list(zip(cuts[:-1], cuts[1:]))
-        step = 4096
-        return [(lo, min(lo + step, n)) for lo in range(0, n, step)]
+    def periodogram(self, light_curve):
+        """The periodogram of one light curve on this transformer's grid.
 
-    def _warn(self, results, starts):
-        n_drop = sum(r[0].n_dropped for r in results)
-        if n_drop:
-            n_obj = sum(r[0].n_dropped_objects for r in results)
-            warnings.warn(
-                f"LightCurveFeatures: dropped {n_drop} non-finite point(s) (NaN or "
-                f"inf time, magnitude or error) from {n_obj} light curve(s).",
-                UserWarning,
-                stacklevel=3,
-            )
-        bad = {}
-        for (packed, _), start in zip(results, starts):
-            for i, reason in packed.bad.items():
-                bad[start + i] = (packed.ids[i], reason)
-        if bad:
-            shown = "; ".join(
-                f"{i} (id {ident!r}): {reason}" if ident != i else f"{i}: {reason}"
-                for i, (ident, reason) in list(bad.items())[:5]
-            )
-            more = f"; and {len(bad) - 5} more" if len(bad) > 5 else ""
-            warnings.warn(
-                f"LightCurveFeatures: {len(bad)} light curve(s) rejected and given "
-                f"fill_value={self.fill_value!r} (errors='warn'): {shown}{more}.",
-                UserWarning,
-                stacklevel=3,
-            )
+        :func:`~skastro.lightcurve.periodogram` with this transformer's
+        ``min_period``, ``max_period``, ``oversampling``, ``time_unit`` and
+        ``max_frequencies``: the power whose peaks are the ``period_*``
+        features.
 
-    def _compute(self, packed, base, groups, n_out):
-        from ._features._batch import SegmentBatch
+        Parameters
+        ----------
+        light_curve : array, tuple, dict or DataFrame
+            One light curve (any per-object form this transformer reads).
 
-        n_obj = packed.n_objects
-        n_bands = len(packed.bands)
-        batch = SegmentBatch(
-            packed.t,
-            packed.m,
-            packed.err,
-            packed.segment_offsets(),
-            n_objects=n_obj,
-            n_bands=n_bands,
+        Returns
+        -------
+        Periodogram
+            ``frequency``, ``power`` per band (and ``"multiband"``),
+            ``period``.
+        """
+        from ._periodogram import periodogram
+
+        return periodogram(
+            light_curve,
+            min_period=self.min_period,
+            max_period=self.max_period,
+            oversampling=self.oversampling,
+            time_unit=self.time_unit,
+            max_frequencies=self.max_frequencies,
         )
-        families = {s.family for s in per_band_specs(self.n_peaks) if s.name in base}
-        if "period_multiband" in groups and n_bands > 1:
-            families.add("periodogram")
-        values: dict[str, np.ndarray] = {}
-        done = set()
-        for family in ("sampling", "stats", "variability", "periodogram", "fourier"):
-            if family not in families:
-                continue
-            module_name = _FAMILY_MODULES[family]
-            if module_name in done:
-                continue
-            done.add(module_name)
-            module = importlib.import_module(
-                f"skastro.lightcurve._features.{module_name}"
-            )
-            kwargs = self._family_kwargs(module_name)
-            if module_name in ("_stats", "_variability"):
-                kwargs["names"] = base
-            values.update(module.compute(batch, **kwargs))
-        cols = []
-        for b in range(n_bands):
-            for name in base:
-                cols.append(values[name].reshape(n_obj, n_bands)[:, b])
-        if n_bands > 1 and groups:
-            from ._features import _multiband
-
-            mb = _multiband.compute(batch, values, groups, self.n_peaks)
-            cols += mb
-        out = np.column_stack(cols) if cols else np.empty((n_obj, 0))
-        out = np.where(np.isfinite(out), out, self.fill_value)
-        if packed.bad:
-            out[np.fromiter(packed.bad.keys(), dtype=np.intp)] = self.fill_value
-        assert out.shape[1] == n_out
-        return out
-
-    def _family_kwargs(self, module_name):
-        if module_name == "_periodogram":
-            return {
-                "n_peaks": self.n_peaks,
-                "min_period": self.min_period,
-                "max_period": self.max_period,
-                "oversampling": self.oversampling,
-            }
-        return {}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags
-
-
-def feature_definitions(
-    features: str | list[str] = "all",
-    *,
-    bands: list | None = None,
-    n_peaks: int = 3,
-) -> dict[str, str]:
-    """One-line definition of every feature a configuration outputs.
-
-    Parameters
-    ----------
-    features : {"all", "fast", "fats"} or list of str, default="all"
-        As in :class:`LightCurveFeatures`.
-    bands : list of str or int, default=None
-        Bands; with several, per-band names get ``_<band>`` and the
-        multi-band features are added.
-    n_peaks : int, default=3
-        Periodogram peaks.
-
-    Returns
-    -------
-    definitions : dict of str to str
-        Output name -> definition (biased or unbiased, magnitude or flux),
-        in output order.
-
-    See Also
-    --------
-    LightCurveFeatures : The transformer that computes them.
-
-    Examples
-    --------
-    >>> from skastro.lightcurve import feature_definitions
-    >>> defs = feature_definitions()
-    >>> len(defs) >= 45
-    True
-    >>> defs["std"]
-    'unbiased (N - 1) standard deviation sigma_m'
-    >>> list(feature_definitions(["mean", "color_mean"], bands=["g", "r"]))
-    ['mean_g', 'mean_r', 'color_g_r_mean']
-    """
-    lcf = LightCurveFeatures(features=features, bands=bands, n_peaks=n_peaks)
-    lcf.bands_ = np.asarray(bands if bands is not None else [0])
-    _, _, names, keys = lcf._output_plan()
-    specs = {s.name: s.definition for s in per_band_specs(n_peaks)}
-    mb = multiband_names([str(b) for b in lcf.bands_.tolist()], n_peaks)
-    return {name: specs.get(key) or mb[key] for name, key in zip(names, keys)}

@@ -1,24 +1,18 @@
 """GMMBayesClassifier: class-conditional Gaussian mixtures and Bayes' rule."""
 
-from numbers import Integral, Real
-
 import numpy as np
-from scipy.special import logsumexp
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import _fit_context
 from sklearn.mixture import GaussianMixture
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from skastro.mixture._bayes import BAYES_DOCS, MixtureBayesBase
 from skastro.utils._docstrings import fill_doc
-from skastro.utils._validation import check_n_classes, check_priors, validate_input
-
-_MAX_SEED = np.iinfo(np.int32).max
+from skastro.utils._validation import validate_input
 
 
-@fill_doc
-class GMMBayesClassifier(ClassifierMixin, BaseEstimator):
+@fill_doc(docs=BAYES_DOCS)
+class GMMBayesClassifier(MixtureBayesBase):
     """Generative classifier: a Gaussian mixture per class and Bayes' rule.
 
     The density of every class :math:`k` is a Gaussian mixture
@@ -38,18 +32,11 @@ class GMMBayesClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    n_components : int or dict, default=1
-        Number of mixture components per class: one int for every class, or
-        a dict class label -> int that names every class.
+    %(n_components)s
     covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
         Covariance of the mixture components (see
         :class:`~sklearn.mixture.GaussianMixture`).
-    priors : {"empirical", "uniform"} or array-like of shape (n_classes,), \
-default="empirical"
-        Class priors :math:`\\pi_k`: the class frequencies in the training
-        set, equal priors (the imbalance-aware choice), or given values
-        (non-negative, finite, summing to one, in ``classes_`` order); a
-        class of prior 0 gets probability 0.
+    %(priors)s
     reg_covar : float, default=1e-6
         Non-negative regularisation added to the diagonal of the covariances.
     random_state : int, RandomState instance or None, default=None
@@ -58,14 +45,9 @@ default="empirical"
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels, sorted.
+    %(class_attributes)s
     estimators_ : list of GaussianMixture
         The fitted mixture of each class, in ``classes_`` order.
-    class_prior_ : ndarray of shape (n_classes,)
-        The priors used by Bayes' rule.
-    class_count_ : ndarray of shape (n_classes,)
-        Number of training samples per class.
     %(fitted_features)s
 
     See Also
@@ -98,11 +80,8 @@ default="empirical"
     """
 
     _parameter_constraints: dict = {
-        "n_components": [Interval(Integral, 1, None, closed="left"), dict],
+        **MixtureBayesBase._parameter_constraints,
         "covariance_type": [StrOptions({"full", "tied", "diag", "spherical"})],
-        "priors": [StrOptions({"empirical", "uniform"}), "array-like"],
-        "reg_covar": [Interval(Real, 0.0, None, closed="left")],
-        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -120,36 +99,16 @@ default="empirical"
         self.reg_covar = reg_covar
         self.random_state = random_state
 
-    def _components_per_class(self):
-        if not isinstance(self.n_components, dict):
-            return [self.n_components] * len(self.classes_)
-        known = set(self.classes_.tolist())
-        unknown = [k for k in self.n_components if k not in known]
-        if unknown:
-            raise ValueError(
-                f"n_components has keys {unknown!r} that are not classes of y; "
-                f"expected the classes {self.classes_.tolist()!r}."
-            )
-        missing = [c for c in self.classes_.tolist() if c not in self.n_components]
-        if missing:
-            raise ValueError(
-                f"n_components has no entry for classes {missing!r}; a dict must "
-                "name every class."
-            )
-        out = []
-        for c in self.classes_.tolist():
-            k = self.n_components[c]
-            if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
-                raise ValueError(f"n_components[{c!r}] = {k!r}; expected an int >= 1.")
-            out.append(int(k))
-        return out
+    def _make_mixture(self, n_components, seed):
+        return GaussianMixture(
+            n_components=n_components,
+            covariance_type=self.covariance_type,
+            reg_covar=self.reg_covar,
+            random_state=seed,
+        )
 
-    def _class_prior(self):
-        if isinstance(self.priors, str):
-            if self.priors == "uniform":
-                return np.full(len(self.classes_), 1.0 / len(self.classes_))
-            return self.class_count_ / self.class_count_.sum()
-        return check_priors(self.priors, self.classes_, owner=type(self).__name__)
+    def _class_log_density(self, mixture, X, X_err):
+        return mixture.score_samples(X)
 
     @fill_doc
     @_fit_context(prefer_skip_nested_validation=True)
@@ -166,44 +125,12 @@ default="empirical"
             The fitted classifier.
         """
         X, y = validate_input(self, X, y, reset=True, dtype=[np.float64, np.float32])
-        check_classification_targets(y)
-        self.classes_, y_idx = np.unique(y, return_inverse=True)
-        check_n_classes(self.classes_, owner=type(self).__name__)
-        self.class_count_ = np.bincount(y_idx, minlength=len(self.classes_)).astype(
-            float
-        )
-        components = self._components_per_class()
-        self.class_prior_ = self._class_prior()
-        rng = check_random_state(self.random_state)
-        self.estimators_ = []
-        labels = self.classes_.tolist()
-        for label, count, n_comp in zip(labels, self.class_count_, components):
-            if count < n_comp:
-                raise ValueError(
-                    f"class {label!r} has {int(count)} samples, fewer than its "
-                    f"n_components={n_comp}; expected at least one sample per "
-                    "component."
-                )
-        for k, n_comp in enumerate(components):
-            Xk = X[y_idx == k]
-            gm = GaussianMixture(
-                n_components=n_comp,
-                covariance_type=self.covariance_type,
-                reg_covar=self.reg_covar,
-                random_state=rng.randint(_MAX_SEED),
-            )
-            self.estimators_.append(gm.fit(Xk))
-        return self
+        return self._fit_classes(X, y)
 
-    def _joint_log_likelihood(self, X):
+    def _jll(self, X):
         check_is_fitted(self)
         X = validate_input(self, X, reset=False, dtype=[np.float64, np.float32])
-        with np.errstate(divide="ignore"):
-            log_prior = np.log(self.class_prior_)
-        return (
-            np.column_stack([gm.score_samples(X) for gm in self.estimators_])
-            + log_prior
-        )
+        return self._joint_log_likelihood(X)
 
     @fill_doc
     def predict_log_proba(self, X) -> np.ndarray:
@@ -211,8 +138,7 @@ default="empirical"
 
         %(predict_log_proba)s
         """
-        jll = self._joint_log_likelihood(X)
-        return jll - logsumexp(jll, axis=1, keepdims=True)
+        return self._bayes_outputs(self._jll(X), "predict_log_proba")
 
     @fill_doc
     def predict_proba(self, X) -> np.ndarray:
@@ -220,7 +146,7 @@ default="empirical"
 
         %(predict_proba)s
         """
-        return np.exp(self.predict_log_proba(X))
+        return self._bayes_outputs(self._jll(X), "predict_proba")
 
     @fill_doc
     def predict(self, X) -> np.ndarray:
@@ -228,8 +154,7 @@ default="empirical"
 
         %(predict)s
         """
-        jll = self._joint_log_likelihood(X)
-        return self.classes_[np.argmax(jll, axis=1)]
+        return self._bayes_outputs(self._jll(X), "predict")
 
     @fill_doc
     def score_samples(self, X) -> np.ndarray:
@@ -242,4 +167,4 @@ default="empirical"
         log_density : ndarray of shape (n_samples,)
             :math:`\\log \\sum_k \\pi_k\\, p(x \\mid k)`.
         """
-        return logsumexp(self._joint_log_likelihood(X), axis=1)
+        return self._bayes_outputs(self._jll(X), "score_samples")

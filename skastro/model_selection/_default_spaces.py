@@ -121,6 +121,22 @@ register_search_space(
         "priors": categorical_param("empirical", "uniform"),
     },
 )
+register_search_space(
+    "XDGMMBayesClassifier",
+    {
+        "n_components": int_param(1, 8),
+        "reg_covar": float_param(1e-6, 1e-2, log=True),
+        "priors": categorical_param("empirical", "uniform"),
+    },
+)
+# a density estimator: searched by its score, the mean log-likelihood
+register_search_space(
+    "XDGaussianMixture",
+    {
+        "n_components": int_param(1, 10),
+        "reg_covar": float_param(1e-6, 1e-2, log=True),
+    },
+)
 
 # neural. Layer sizes are tuples, which an RDB storage does not round-trip
 # (they come back as lists), so the architecture stays as constructed and the
@@ -159,5 +175,54 @@ register_search_space(
         **_KERAS_TRAINING,
         "batch_size": categorical_param(32, 64, 128, 256),
         "activation": categorical_param("relu", "tanh", "elu"),
+    },
+)
+# the regressors: the classifiers' training space, without class weights;
+# the Gaussian head is a modelling choice, searched too
+register_search_space(
+    "KerasMLPRegressor",
+    {
+        **_KERAS_TRAINING,
+        "batch_size": categorical_param(32, 64, 128, 256),
+        "dropout": float_param(0.0, 0.5),
+        "activation": categorical_param("relu", "tanh", "elu"),
+        "loss": categorical_param("squared_error", "gaussian_nll"),
+    },
+)
+register_search_space(
+    "CNNRegressor",
+    {
+        **_KERAS_TRAINING,
+        "batch_size": categorical_param(16, 32, 64),
+        "dropout": float_param(0.0, 0.5),
+        "kernel_size": categorical_param(3, 5),
+        "loss": categorical_param("squared_error", "gaussian_nll"),
+    },
+)
+# the prior weights' range and the score they maximise; the inner
+# estimator's own space is searched through a Pipeline of its own
+register_search_space(
+    "TunedPriorsClassifier",
+    {
+        "log_weight_range": float_param(1.0, 6.0),
+        "scoring": categorical_param("f1_macro", "balanced_accuracy"),
+    },
+)
+# how far the drawn light curves may stray from their templates (days)
+register_search_space(
+    "LightCurveGPAugmenter",
+    {
+        "time_shift": float_param(0.0, 50.0),
+        "time_jitter": float_param(0.0, 1.0),
+    },
+)
+# the generative oversampler: the latent size and the KL weight shape the
+# generated rows; the architecture stays as constructed
+register_search_space(
+    "VAEOverSampler",
+    {
+        "latent_dim": int_param(2, 8),
+        "beta": float_param(0.1, 4.0, log=True),
+        "learning_rate": float_param(1e-4, 1e-2, log=True),
     },
 )

@@ -85,7 +85,10 @@ def keras_pruning_callback(trial: Any, monitor: str | None = None) -> Any:
     -------
     callback : keras.callbacks.Callback
         With attributes ``pruned`` (bool), ``monitor_`` (the key used, set at
-        the first epoch) and ``history_`` (the reported values).
+        the first epoch), ``history_`` (the reported values) and
+        ``needs_validation_data = True``, which makes a ``skastro.neural``
+        estimator hold out its ``validation_fraction`` even without early
+        stopping.
 
     See Also
     --------
@@ -107,6 +110,8 @@ def keras_pruning_callback(trial: Any, monitor: str | None = None) -> Any:
             super().__init__()
             self.trial = trial
             self.monitor = monitor
+            # asks a skastro.neural estimator to hold out its validation part
+            self.needs_validation_data = True
             self.pruned = False
             self.monitor_ = None
             self.history_: list[float] = []

@@ -111,31 +111,50 @@ def _make_pruner(pruning: Any) -> Any:
 
 
 def _purpose(estimator, space) -> dict[str, Any]:
-    """What a study is for: the estimator (steps of a Pipeline) and the space."""
+    """What a study is for: the estimator (steps of a Pipeline), the classes
+    it derives from, and the search space."""
     steps = getattr(estimator, "steps", None)
     name = type(estimator).__name__
     if steps is not None:
         name += "(" + ", ".join(type(step).__name__ for _, step in steps) + ")"
-    return {"skastro_estimator": name, "skastro_space": sorted(space)}
+        lineage = [name]
+    else:
+        lineage = [
+            cls.__name__
+            for cls in type(estimator).__mro__
+            if issubclass(cls, BaseEstimator) and cls is not BaseEstimator
+        ]
+    return {
+        "skastro_estimator": name,
+        "skastro_lineage": lineage,
+        "skastro_space": sorted(space),
+    }
 
 
 def _check_study_purpose(study, estimator, space) -> None:
     """Refuse to resume a study created for another estimator or space.
 
     A study made by ``tune`` records its purpose in ``user_attrs``; a study
-    without that record (new, or made by Optuna directly) gets it now.
+    without that record (new, or made by Optuna directly) gets it now. An
+    estimator and a subclass of it (a slowed-down or instrumented variant)
+    may share a study; unrelated estimators or other search spaces may not.
     """
     wanted = _purpose(estimator, space)
-    stored = {k: study.user_attrs[k] for k in wanted if k in study.user_attrs}
-    if not stored:
+    attrs = study.user_attrs
+    if "skastro_estimator" not in attrs:
         for key, value in wanted.items():
             study.set_user_attr(key, value)
         return
-    if stored != wanted:
+    stored_name = attrs["skastro_estimator"]
+    stored_lineage = attrs.get("skastro_lineage", [stored_name])
+    related = (
+        stored_name in wanted["skastro_lineage"]
+        or wanted["skastro_estimator"] in stored_lineage
+    )
+    if not related or attrs.get("skastro_space") != wanted["skastro_space"]:
         raise ValueError(
-            f"study {study.study_name!r} was created for "
-            f"{stored.get('skastro_estimator')} with search space "
-            f"{stored.get('skastro_space')}; this call tunes "
+            f"study {study.study_name!r} was created for {stored_name} with "
+            f"search space {attrs.get('skastro_space')}; this call tunes "
             f"{wanted['skastro_estimator']} with {wanted['skastro_space']}. "
             "Pass another study_name (or study_name=None, which derives one "
             "from the estimator and the space) to start a new study."

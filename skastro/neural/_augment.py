@@ -56,15 +56,23 @@ def augment_images(X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return X
 
 
-def augmented_batches(X, y, sample_weight, batch_size: int, seed: int):
-    """A ``keras.utils.PyDataset`` of augmented training batches.
+def augmented_batches(X, y, sample_weight, batch_size: int, seed: int, transform=None):
+    """A ``keras.utils.PyDataset`` of shuffled, transformed training batches.
 
-    Each epoch visits the samples in a new random order; each batch gets the
-    random flips and quarter turns of :func:`augment_images`. Orders and
-    transformations are drawn from one NumPy generator seeded with ``seed``,
-    so a seeded fit stays repeatable.
+    Each epoch visits the samples in a new random order (the rows of a batch
+    read in increasing order, so a memory-mapped ``X`` is read forward);
+    each batch gets the random flips and quarter turns of
+    :func:`augment_images`, or ``transform(batch_index, X_batch)`` when
+    given (e.g. a cast and check of batches read from a memory map). Orders
+    and transformations are drawn from NumPy generators seeded with
+    ``seed``, so a seeded fit stays repeatable.
     """
     keras = import_keras()
+    if transform is None:
+        augment_rng = np.random.default_rng([seed, 1])
+
+        def transform(index, X_batch):
+            return augment_images(X_batch, augment_rng)
 
     class AugmentedImageBatches(keras.utils.PyDataset):
         def __init__(self):
@@ -76,9 +84,8 @@ def augmented_batches(X, y, sample_weight, batch_size: int, seed: int):
             return int(np.ceil(len(X) / batch_size))
 
         def __getitem__(self, index):
-            rows = self.order[index * batch_size : (index + 1) * batch_size]
-            xb = augment_images(X[rows], self.rng)
-            return xb, y[rows], sample_weight[rows]
+            rows = np.sort(self.order[index * batch_size : (index + 1) * batch_size])
+            return transform(index, X[rows]), y[rows], sample_weight[rows]
 
         def on_epoch_end(self):
             self.order = self.rng.permutation(len(X))

@@ -20,7 +20,7 @@ from skastro.utils._validation import check_layer_sizes, validate_input
 from ._base import KerasEstimatorBase
 from ._builders import autoencoder_builder
 from ._docs import fill_doc
-from ._keras_runtime import import_keras
+from ._keras_runtime import float_dtype, import_keras
 
 __all__ = ["Autoencoder"]
 
@@ -98,7 +98,8 @@ class Autoencoder(
     input_shape_ : tuple of int
         Shape of one sample (channel axis included for ``kind="conv"``).
     history_ : dict of str to list of float
-        Per-epoch ``loss`` (and ``val_loss`` when validating).
+        Per-epoch ``loss`` (and ``val_loss`` when a validation part is held
+        out: see ``validation_fraction``).
     n_iter_ : int
         Number of epochs run.
     n_features_in_ : int
@@ -115,8 +116,9 @@ class Autoencoder(
     -----
     ``fit(X, y=None, sample_weight=None, **fit_params)`` hands ``fit_params``
     to ``keras.Model.fit``; ``callbacks=[...]`` are appended to the
-    estimator's own, and see ``val_loss`` after each epoch when
-    ``validation_fraction > 0``.
+    estimator's own; one that monitors ``val_loss`` or has a true
+    ``needs_validation_data`` attribute makes the estimator hold out
+    ``validation_fraction`` and sees ``val_loss`` after each epoch.
 
     A ``model`` builder of your own must end the encoder at a layer named
     ``"latent"`` and, for :meth:`inverse_transform`, the layers after it must
@@ -173,7 +175,7 @@ class Autoencoder(
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
-        dtype: str = "float64",
+        dtype: str = "float32",
         model: Callable | None = None,
         routed_params: dict | None = None,
         random_state: int | np.random.RandomState | None = None,
@@ -201,7 +203,7 @@ class Autoencoder(
     def _loss(self):
         keras = import_keras()
         return keras.losses.MeanSquaredError(
-            reduction="mean_with_sample_weight", dtype=self.dtype
+            reduction="mean_with_sample_weight", dtype=float_dtype(self.dtype)
         )
 
     def _shaped_input(self) -> bool:
@@ -338,7 +340,7 @@ class Autoencoder(
         # codes, not the fitted input: no check against n_features_in_
         Z = validate_input(
             self, X, reset=False, dtype=[np.float64, np.float32], check_features=False
-        ).astype(self.dtype)
+        ).astype(float_dtype(self.dtype))
         if Z.shape[1] != self.latent_dim_:
             raise ValueError(
                 f"X has {Z.shape[1]} columns but Autoencoder has latent codes of "
@@ -347,7 +349,7 @@ class Autoencoder(
         keras = import_keras()
         layers = self.model_.layers
         start = layers.index(self.model_.get_layer("latent")) + 1
-        codes = keras.Input(shape=(self.latent_dim_,), dtype=self.dtype)
+        codes = keras.Input(shape=(self.latent_dim_,), dtype=float_dtype(self.dtype))
         h = codes
         try:
             for layer in layers[start:]:

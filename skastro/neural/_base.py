@@ -1,16 +1,18 @@
-"""The one compatibility layer between scikit-learn and Keras (via scikeras).
+"""The one compatibility layer between scikit-learn and Keras.
 
-scikeras 0.13 wraps Keras models for scikit-learn but predates the
-scikit-learn >= 1.6 estimator API (``_more_tags``, mixins right of
-``BaseEstimator``, no ``n_features_in_`` check at predict, sparse input
-accepted, float32 outputs that change with sample order). skastro keeps the
-ideas of scikeras -- parameters routed to the model builder, the optimizer,
-``compile``, ``fit`` and ``predict`` by the prefixes ``model__``,
-``optimizer__``, ``compile__``, ``fit__``, ``predict__``
+scikeras 0.13 (no longer maintained) wraps Keras models for scikit-learn
+but predates the scikit-learn >= 1.6 estimator API (``_more_tags``, mixins
+right of ``BaseEstimator``, no ``n_features_in_`` check at predict, sparse
+input accepted). skastro keeps the ideas of scikeras -- parameters routed
+to the model builder, the optimizer, ``compile``, ``fit`` and ``predict``
+by the prefixes ``model__``, ``optimizer__``, ``compile__``, ``fit__``,
+``predict__``
 (:mod:`~skastro.neural._routing`), and model builders that are plain
 functions receiving ``meta`` and ``compile_kwargs``
-(:mod:`~skastro.neural._builders`) -- and fixes the rest here, in the base
-classes of the estimators:
+(:mod:`~skastro.neural._builders`; ``meta`` also holds scikeras's keys
+``n_features_in_``, ``X_shape_``, ``n_outputs_``, so one builder serves both)
+-- without importing scikeras, and fixes the rest here, in the base classes
+of the estimators:
 
 - mixins left of :class:`~sklearn.base.BaseEstimator`, tags through
   ``__sklearn_tags__``, validation through skastro's one entry
@@ -19,8 +21,11 @@ classes of the estimators:
 - ``random_state`` seeds Keras at each fit (Python's and NumPy's global
   states are restored afterwards, :mod:`~skastro.neural._keras_runtime`), so
   equal seeds give equal models;
-- networks computed in float64 by default, so predictions do not depend on
-  the composition of the prediction batches;
+- networks computed in float32 by default (Keras's own), float64 on request
+  (predictions then independent of the composition of the prediction
+  batches), or in mixed precision for GPUs;
+- a validation part held out only when it is used: by early stopping, or by
+  a callback that asks for it (:func:`needs_validation_data`);
 - pickling stores the Keras model in the ``.keras`` format
   (:mod:`~skastro.neural._persistence`).
 
@@ -29,7 +34,7 @@ and the public methods; it may override two hooks: ``_shaped_input`` (whether
 ``X`` holds images or series) and ``_training_data`` (what ``Model.fit``
 trains on, e.g. augmented batches).
 
-Keras, TensorFlow and scikeras are imported inside methods only: importing
+Keras and TensorFlow are imported inside methods only: importing
 :mod:`skastro.neural` stays cheap.
 """
 
@@ -46,14 +51,45 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._input import validate_samples
-from ._keras_runtime import history_dict, import_keras, keras_floatx, seeded_keras
+from ._keras_runtime import (
+    DTYPES,
+    float_dtype,
+    history_dict,
+    import_keras,
+    keras_floatx,
+    seeded_keras,
+)
 from ._persistence import model_from_bytes, model_to_bytes
-from ._routing import check_routed_params, fit_kwargs, is_routed, route_params
+from ._routing import RoutedParamsMixin, check_routed_params, fit_kwargs, route_params
+from ._stream import RowSubset
 
-__all__ = ["KerasEstimatorBase"]
+__all__ = ["KerasEstimatorBase", "needs_validation_data"]
 
 
-class KerasEstimatorBase(BaseEstimator):
+def needs_validation_data(callback) -> bool:
+    """Whether a Keras callback reads validation metrics (``val_*`` logs).
+
+    True when the callback says so with a true ``needs_validation_data``
+    attribute (as :func:`skastro.model_selection.keras_pruning_callback`
+    does), or monitors a ``val_*`` metric (``EarlyStopping``,
+    ``ReduceLROnPlateau``, ``ModelCheckpoint`` with ``monitor="val_..."``).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from skastro.neural._base import needs_validation_data
+    >>> needs_validation_data(SimpleNamespace(monitor="val_loss"))
+    True
+    >>> needs_validation_data(SimpleNamespace(monitor="loss"))
+    False
+    """
+    if getattr(callback, "needs_validation_data", False) is True:
+        return True
+    monitor = getattr(callback, "monitor", None)
+    return isinstance(monitor, str) and monitor.startswith("val_")
+
+
+class KerasEstimatorBase(RoutedParamsMixin, BaseEstimator):
     """Shared machinery of the skastro Keras estimators (not public).
 
     Subclasses define ``_default_builder`` (a function of
@@ -71,7 +107,7 @@ class KerasEstimatorBase(BaseEstimator):
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "dtype": [StrOptions({"float32", "float64"})],
+        "dtype": [StrOptions(set(DTYPES))],
         "routed_params": [dict, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -82,56 +118,6 @@ class KerasEstimatorBase(BaseEstimator):
 
     #: whether the validation split is stratified by ``y``
     _is_classifier_target = False
-
-    # ------------------------------------------------------------------ params
-    def get_params(self, deep: bool = True) -> dict:
-        """Get parameters for this estimator.
-
-        With ``deep=True`` the routed parameters stored in ``routed_params``
-        are listed too, under their routed names (``optimizer__momentum``),
-        as scikeras does.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Also list the routed parameters.
-
-        Returns
-        -------
-        params : dict
-            Parameter names mapped to their values.
-        """
-        params = super().get_params(deep=deep)
-        if deep and isinstance(self.routed_params, dict):
-            params.update(self.routed_params)
-        return params
-
-    def set_params(self, **params) -> KerasEstimatorBase:
-        """Set parameters, routed ones (``model__units=8``) included.
-
-        A name that starts with ``model__``, ``optimizer__``, ``compile__``,
-        ``fit__`` or ``predict__`` is stored in (a copy of) ``routed_params``
-        and handed to that destination at fit, as in scikeras; so
-        ``GridSearchCV(est, {"optimizer__momentum": [0.0, 0.9]})`` works.
-
-        Parameters
-        ----------
-        **params : dict
-            Estimator parameters.
-
-        Returns
-        -------
-        self : estimator instance
-            Estimator instance.
-        """
-        routed = {key: value for key, value in params.items() if is_routed(key)}
-        plain = {key: value for key, value in params.items() if key not in routed}
-        if plain:
-            super().set_params(**plain)
-        if routed:
-            current = self.routed_params if isinstance(self.routed_params, dict) else {}
-            self.routed_params = {**current, **routed}
-        return self
 
     # ------------------------------------------------------------------ input
     def _shaped_input(self) -> bool:
@@ -226,11 +212,16 @@ class KerasEstimatorBase(BaseEstimator):
             model.compile(**compile_kwargs)
         return model
 
-    def _meta(self, X: np.ndarray) -> dict:
+    def _meta(self, X) -> dict:
+        """What a model builder learns of the data (scikeras's keys included)."""
         return {
             "n_features_in_": self.n_features_in_,
-            "input_shape": tuple(X.shape[1:]),
-            "dtype": self.dtype,
+            "input_shape": tuple(int(s) for s in X.shape[1:]),
+            "X_shape_": tuple(int(s) for s in X.shape),
+            "X_dtype_": np.dtype(float_dtype(self.dtype)),
+            "n_outputs_": 1,
+            "dtype": float_dtype(self.dtype),
+            "dtype_policy": self.dtype,
         }
 
     # ---------------------------------------------------------------- fitting
@@ -290,7 +281,7 @@ class KerasEstimatorBase(BaseEstimator):
             )
         return train, val
 
-    def _callbacks(self, has_validation: bool, fit_params: dict) -> list:
+    def _callbacks(self, has_validation: bool, extra: list) -> list:
         keras = import_keras()
         callbacks = []
         if self.early_stopping:
@@ -301,10 +292,11 @@ class KerasEstimatorBase(BaseEstimator):
                     restore_best_weights=True,
                 )
             )
-        extra = fit_params.pop("callbacks", None) or []
-        if not isinstance(extra, list | tuple):
-            extra = [extra]
-        return callbacks + list(extra)
+        return callbacks + extra
+
+    def _holds_out(self, callbacks: list) -> bool:
+        """Whether a validation part is held out: only when something reads it."""
+        return bool(self.early_stopping) or any(map(needs_validation_data, callbacks))
 
     def _training_data(
         self, X, y, sample_weight, *, batch_size: int, shuffle, seed: int
@@ -344,18 +336,18 @@ class KerasEstimatorBase(BaseEstimator):
         }
 
     def _fit_keras(self, X, y, sample_weight, meta: dict, fit_params: dict):
-        """Build and train the Keras model; sets ``model_``, ``history_``."""
-        owner = type(self).__name__
-        routed = check_routed_params(self.routed_params, owner=owner)
-        kwargs = fit_kwargs(routed, fit_params, owner=owner)
-        seed = self._fit_seed()
-        train, val = self._split_validation(len(X), y, seed)
+        """Build and train the Keras model on arrays; sets ``model_``, ``history_``.
+
+        ``validation_fraction`` of the samples is held out only when early
+        stopping or a callback reads validation metrics
+        (:meth:`_holds_out`); otherwise every sample trains the network.
+        """
+        routed, kwargs, callbacks, seed = self._fit_setup(fit_params)
+        if self._holds_out(callbacks):
+            train, val = self._split_validation(len(X), y, seed)
+        else:
+            train, val = np.arange(len(X)), None
         train, val = self._positive_parts(sample_weight, train, val)
-        callbacks = self._callbacks(val is not None, kwargs)
-        epochs = kwargs.pop("epochs", self.epochs)
-        batch_size = kwargs.pop("batch_size", self.batch_size)
-        verbose = kwargs.pop("verbose", self.verbose)
-        shuffle = kwargs.pop("shuffle", True)
         # an autoencoder (y None) learns to output its flattened input
         y_fit = X.reshape(len(X), -1) if y is None else y
         # all-one weights are an unweighted fit: Keras then skips the
@@ -363,27 +355,54 @@ class KerasEstimatorBase(BaseEstimator):
         unweighted = bool(np.all(sample_weight == 1.0))
         validation_data = None
         if val is not None:
-            validation_data = (X[val], y_fit[val])
+            validation_data = (np.asarray(X[val]), y_fit[val])
             if not unweighted:
                 validation_data += (sample_weight[val],)
+        if len(train) == len(X):  # every sample: no copy (a memory map stays)
+            X_train, y_train, sw_train = X, y_fit, sample_weight
+        else:
+            X_train = RowSubset(X, train) if isinstance(X, np.memmap) else X[train]
+            y_train, sw_train = y_fit[train], sample_weight[train]
         with seeded_keras(seed), keras_floatx(self.dtype):
             self.model_ = self._build_model(meta, routed)
             data = self._training_data(
-                X[train],
-                y_fit[train],
-                None if unweighted else sample_weight[train],
-                batch_size=batch_size,
-                shuffle=shuffle,
+                X_train,
+                y_train,
+                None if unweighted else sw_train,
+                batch_size=kwargs.pop("batch_size", self.batch_size),
+                shuffle=kwargs.pop("shuffle", True),
                 seed=seed,
             )
-            history = self.model_.fit(
+            history = self._run_fit(data, callbacks, validation_data, kwargs)
+        return self._set_history(history)
+
+    def _fit_setup(self, fit_params: dict) -> tuple:
+        """Routed parameters, ``Model.fit`` arguments, callbacks and seed of a fit."""
+        owner = type(self).__name__
+        routed = check_routed_params(self.routed_params, owner=owner)
+        kwargs = fit_kwargs(routed, fit_params, owner=owner)
+        extra = kwargs.pop("callbacks", None) or []
+        extra = list(extra) if isinstance(extra, list | tuple) else [extra]
+        return routed, kwargs, extra, self._fit_seed()
+
+    def _run_fit(self, data: dict, callbacks: list, validation_data, kwargs: dict):
+        """``Model.fit``; an error kept by a checked batch stream is raised as is."""
+        try:
+            return self.model_.fit(
                 **data,
-                epochs=epochs,
-                verbose=verbose,
-                callbacks=callbacks,
+                epochs=kwargs.pop("epochs", self.epochs),
+                verbose=kwargs.pop("verbose", self.verbose),
+                callbacks=self._callbacks(validation_data is not None, callbacks),
                 validation_data=validation_data,
                 **kwargs,
             )
+        except Exception as exc:
+            error = getattr(data.get("x"), "error", None)
+            if error is not None and error is not exc:
+                raise error from None
+            raise
+
+    def _set_history(self, history):
         self.history_ = history_dict(history)
         self.n_iter_ = len(next(iter(self.history_.values()), []))
         return self

@@ -2,7 +2,8 @@
 
 Each builder is a function in the scikeras style: it receives ``meta`` (what
 the estimator learned from the data: ``input_shape``, ``n_classes_``,
-``dtype``, ...) and ``compile_kwargs`` (optimizer, loss, metrics) plus the
+``dtype`` of the inputs and outputs, ``dtype_policy`` of the hidden layers,
+...) and ``compile_kwargs`` (optimizer, loss, metrics) plus the
 architecture parameters of the estimator, and returns a compiled
 :class:`keras.Model`. Only standard Keras layers are used, so the models save
 to and load from the ``.keras`` format with ``safe_mode=True``.
@@ -14,6 +15,8 @@ A user may pass their own function with the same calling convention as the
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from ._heads import regression_head
 
 __all__ = ["autoencoder_builder", "cnn_builder", "mlp_builder"]
 
@@ -46,11 +49,17 @@ def _conv(keras, Conv, filters: int, kernel_size: int, activation, l2, dtype: st
 
 
 def _softmax_classifier(keras, inputs, h, meta: dict, compile_kwargs: dict, name):
-    """Close the network ``inputs -> h`` with a softmax over the classes; compile."""
-    dtype = meta["dtype"]
-    outputs = keras.layers.Dense(meta["n_classes_"], activation="softmax", dtype=dtype)(
-        h
-    )
+    """Close the network ``inputs -> h`` with a softmax over the classes; compile.
+
+    A regressor's ``meta`` names an ``output_head`` instead (see
+    :mod:`skastro.neural._heads`): the same trunk then ends in that head.
+    """
+    if "output_head" in meta:
+        return regression_head(keras, inputs, h, meta, compile_kwargs, name)
+    # the output in the data's precision (float32 under mixed precision)
+    outputs = keras.layers.Dense(
+        meta["n_classes_"], activation="softmax", dtype=meta["dtype"]
+    )(h)
     model = keras.Model(inputs, outputs, name=name)
     model.compile(**compile_kwargs)
     return model
@@ -88,14 +97,23 @@ def mlp_builder(
     """
     import keras
 
-    dtype = meta["dtype"]
-    inputs = keras.Input(shape=meta["input_shape"], dtype=dtype)
+    input_dtype, dtype = _dtypes(meta)
+    inputs = keras.Input(shape=meta["input_shape"], dtype=input_dtype)
     h = inputs
     for units in hidden_layer_sizes:
         h = _dense(keras, units, activation, l2, dtype)(h)
         if dropout > 0:
             h = keras.layers.Dropout(dropout, dtype=dtype)(h)
     return _softmax_classifier(keras, inputs, h, meta, compile_kwargs, "mlp")
+
+
+def _dtypes(meta: dict) -> tuple[str, str]:
+    """The dtype of the inputs and the dtype policy of the hidden layers.
+
+    They differ under mixed precision (``meta["dtype_policy"]`` is
+    ``"mixed_float16"``: float32 inputs and outputs, float16 hidden layers).
+    """
+    return meta["dtype"], meta.get("dtype_policy", meta["dtype"])
 
 
 def _conv_layers(keras, ndim: int):
@@ -151,14 +169,14 @@ def cnn_builder(
     """
     import keras
 
-    dtype = meta["dtype"]
+    input_dtype, dtype = _dtypes(meta)
     shape = tuple(meta["input_shape"])
     ndim = len(shape) - 1
     Conv, Pool = _conv_layers(keras, ndim)
     AvgPool = (
         keras.layers.AveragePooling1D if ndim == 1 else keras.layers.AveragePooling2D
     )
-    inputs = keras.Input(shape=shape, dtype=dtype)
+    inputs = keras.Input(shape=shape, dtype=input_dtype)
     h = inputs
     if downsample > 1:
         h = AvgPool(downsample, padding="same", dtype=dtype)(h)
@@ -221,10 +239,10 @@ def autoencoder_builder(
     """
     import keras
 
-    dtype = meta["dtype"]
+    input_dtype, dtype = _dtypes(meta)
     shape = tuple(meta["input_shape"])
     units = [int(u) for u in encoder_units]
-    inputs = keras.Input(shape=shape, dtype=dtype)
+    inputs = keras.Input(shape=shape, dtype=input_dtype)
     if kind == "dense":
         h = inputs
         for u in units[:-1]:
@@ -232,7 +250,7 @@ def autoencoder_builder(
         h = _dense(keras, units[-1], None, l2, dtype, name="latent")(h)
         for u in reversed(units[:-1]):
             h = _dense(keras, u, activation, l2, dtype)(h)
-        outputs = keras.layers.Dense(shape[-1], dtype=dtype)(h)
+        outputs = keras.layers.Dense(shape[-1], dtype=input_dtype)(h)
     else:
         ndim = len(shape) - 1
         Conv, Pool = _conv_layers(keras, ndim)
@@ -258,9 +276,9 @@ def autoencoder_builder(
                 h = keras.layers.Cropping2D(
                     ((0, excess[0]), (0, excess[1])), dtype=dtype
                 )(h)
-        h = Conv(shape[-1], kernel_size, padding="same", dtype=dtype)(h)
+        h = Conv(shape[-1], kernel_size, padding="same", dtype=input_dtype)(h)
         # flat output: the loss is then one mean squared error per sample
-        outputs = keras.layers.Flatten(dtype=dtype)(h)
+        outputs = keras.layers.Flatten(dtype=input_dtype)(h)
     model = keras.Model(inputs, outputs, name=f"{kind}_autoencoder")
     model.compile(**compile_kwargs)
     return model

@@ -15,6 +15,8 @@ from ._augment import augmented_batches
 from ._builders import cnn_builder
 from ._classifier import KerasClassifierBase
 from ._docs import fill_doc
+from ._keras_runtime import float_dtype
+from ._stream import BatchChecker, RowSubset, is_batch_stream
 
 __all__ = ["CNNClassifier"]
 
@@ -67,7 +69,8 @@ class CNNClassifier(KerasClassifierBase):
     model_ : keras.Model
         The trained network.
     history_ : dict of str to list of float
-        Per-epoch ``loss`` and ``accuracy`` (and ``val_*`` when validating).
+        Per-epoch ``loss`` and ``accuracy`` (and ``val_*`` when a validation
+        part is held out: see ``validation_fraction``).
     n_iter_ : int
         Number of epochs run.
     n_features_in_ : int
@@ -84,9 +87,11 @@ class CNNClassifier(KerasClassifierBase):
     -----
     ``fit(X, y, sample_weight=None, **fit_params)`` hands ``fit_params`` to
     ``keras.Model.fit``; ``callbacks=[...]`` are appended to the estimator's
-    own (``pipe.fit(X, y, cnnclassifier__callbacks=[cb])`` in a pipeline), and
-    with ``validation_fraction > 0`` they see ``val_loss`` and
-    ``val_accuracy`` after each epoch (Optuna pruning).
+    own (``pipe.fit(X, y, cnnclassifier__callbacks=[cb])`` in a pipeline); a
+    callback that monitors a ``val_*`` metric or has a true
+    ``needs_validation_data`` attribute (Optuna pruning) makes the estimator
+    hold out ``validation_fraction`` and sees ``val_loss`` and
+    ``val_accuracy`` after each epoch.
 
     References
     ----------
@@ -156,7 +161,7 @@ class CNNClassifier(KerasClassifierBase):
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
-        dtype: str = "float64",
+        dtype: str = "float32",
         model: Callable | None = None,
         routed_params: dict | None = None,
         random_state: int | np.random.RandomState | None = None,
@@ -187,32 +192,54 @@ class CNNClassifier(KerasClassifierBase):
     def _shaped_input(self) -> bool:
         return True
 
+    def _augments(self) -> bool:
+        return bool(self.augment)
+
     def _training_data(
         self, X, y, sample_weight, *, batch_size: int, shuffle, seed: int
     ) -> dict:
-        """Augmented batches when ``augment=True``, else the arrays themselves.
+        """Batches read and augmented one at a time, or the arrays themselves.
 
-        The batches come in their own seeded order, reshuffled at each epoch,
-        so Keras's ``shuffle`` does not apply to them.
+        With ``augment=True`` or a memory-mapped ``X``, the batches come in
+        their own seeded order, reshuffled at each epoch (Keras's ``shuffle``
+        does not apply to them); rows of a memory map are read, cast and
+        checked batch by batch.
         """
-        if not self.augment:
+        on_disk = isinstance(X, np.memmap | RowSubset)
+        if not (self.augment or on_disk):
             return super()._training_data(
                 X, y, sample_weight, batch_size=batch_size, shuffle=shuffle, seed=seed
             )
         if sample_weight is None:
             sample_weight = np.ones(len(X))
-        return {"x": augmented_batches(X, y, sample_weight, batch_size, seed)}
+        transform = None
+        if on_disk:
+            augment_rng = np.random.default_rng([seed, 1]) if self.augment else None
+            transform = BatchChecker(
+                "CNNClassifier",
+                float_dtype(self.dtype),
+                shaped=True,
+                augment_rng=augment_rng,
+            ).X
+        return {
+            "x": augmented_batches(X, y, sample_weight, batch_size, seed, transform)
+        }
 
     @_fit_context(prefer_skip_nested_validation=True)
     @fill_doc()
-    def fit(self, X, y, sample_weight=None, **fit_params) -> CNNClassifier:
-        """Build the network and train it on ``(X, y)``.
+    def fit(
+        self, X, y=None, sample_weight=None, *, classes=None, **fit_params
+    ) -> CNNClassifier:
+        """Build the network and train it on ``(X, y)`` or on a stream of batches.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, height, width, channels), \
-(n_samples, length) or (n_samples, length, channels)
-            Training images or series.
+(n_samples, length) or (n_samples, length, channels); numpy.memmap; \
+keras.utils.PyDataset or function returning batches
+            Training images or series. A :class:`numpy.memmap` is read batch
+            by batch, never whole.
+            %(stream_X)s
         %(fit_classifier_params)s
 
         Returns
@@ -224,9 +251,9 @@ class CNNClassifier(KerasClassifierBase):
             check_layer_sizes(
                 getattr(self, name), param=name, owner=type(self).__name__
             )
-        if self.augment and np.ndim(X) != 4:
+        if self.augment and not is_batch_stream(X) and np.ndim(X) != 4:
             raise ValueError(
                 f"augment=True of CNNClassifier needs images (n_samples, height, "
                 f"width, channels); got X with {np.ndim(X)} dimensions."
             )
-        return self._fit_classifier(X, y, sample_weight, fit_params)
+        return self._fit_classifier(X, y, sample_weight, fit_params, classes)

@@ -37,24 +37,36 @@ learning_rate : float, default=$default
     Learning rate of the optimizer.""",
     "early_stopping": """\
 early_stopping : bool, default=$default
-    Stop when the validation loss (the training loss if
-    ``validation_fraction=0``) has not improved for ``n_iter_no_change``
-    epochs, and keep the best weights.""",
+    Hold out ``validation_fraction`` of the training data and stop when its
+    loss (the training loss if ``validation_fraction=0`` or the data come
+    as a stream of batches) has not improved for ``n_iter_no_change``
+    epochs; the best weights are kept.""",
     "validation_fraction": """\
 validation_fraction : float, default=$default
     Fraction of the training data held out (seeded; stratified by class for
     a classifier) to compute ``val_loss`` (and, for a classifier,
-    ``val_accuracy``) after each epoch. It is held out whenever it is
-    positive, as Keras's ``validation_split`` is; set 0 to train on all the
-    data.""",
+    ``val_accuracy``) after each epoch, *only when something reads them*:
+    early stopping, or a callback given to fit that monitors a ``val_*``
+    metric (``monitor="val_loss"``, as Keras's ``EarlyStopping``,
+    ``ReduceLROnPlateau`` and ``ModelCheckpoint`` have) or has a true
+    ``needs_validation_data`` attribute (as
+    :func:`skastro.model_selection.keras_pruning_callback` has). Otherwise
+    every sample trains the network, as in scikit-learn's
+    ``MLPClassifier``.""",
     "n_iter_no_change": """\
 n_iter_no_change : int, default=$default
     Patience of early stopping, in epochs.""",
     "dtype": """\
-dtype : {"float64", "float32"}, default=$default
-    Precision of the network. float64 gives predictions that do not depend
-    on how samples are batched; float32 trains about twice as fast on a CPU
-    and is the sensible choice for large images.""",
+dtype : {"float32", "float64", "mixed_float16"}, default=$default
+    Precision of the network. float32 is Keras's own default and the fast
+    one (4-5 times faster than float64 on a CPU, far more on a GPU); its
+    predictions may change in the last digits (about 1e-7 relative) with
+    the composition of the prediction batches. float64 gives predictions
+    that do not depend on how samples are batched, for results that must
+    be reproducible to the bit. ``"mixed_float16"`` (Keras's mixed
+    precision policy) computes the hidden layers in float16 and keeps the
+    weights, inputs and outputs in float32: faster on GPUs with tensor
+    cores, slower on a CPU.""",
     "model": """\
 model : callable or None, default=$default
     Your own model builder, ``model(meta, compile_kwargs, **params)``
@@ -82,12 +94,29 @@ Parameters
 X : array-like
     Samples, shaped as at fit.""",
     "y_labels": """\
-y : array-like of shape (n_samples,)
-    Class labels.""",
+y : array-like of shape (n_samples,) or None, default=None
+    Class labels; None when ``X`` is a stream of batches.""",
     "sample_weight": """\
 sample_weight : array-like of shape (n_samples,), default=$default
     Non-negative weights; an integer weight acts as repeating the
     sample.""",
+    "classes": """\
+classes : array-like or None, default=None
+    All the class labels. None takes them from ``y``, or, for a stream of
+    batches, from a first pass over its labels before training (which
+    reads every batch once); given, that pass is skipped for a
+    ``keras.utils.PyDataset`` and a label outside ``classes`` is an
+    error.""",
+    "stream_X": """\
+A ``keras.utils.PyDataset`` whose items are ``(X_batch, y_batch)`` or
+``(X_batch, y_batch, sample_weight_batch)`` trains on data that does not
+fit in memory (``y`` and ``sample_weight`` then stay None); so does a
+function returning a new iterable of such batches at each call (once per
+epoch, plus a first pass that counts them): pass ``lambda: my_batches()``,
+not a generator object, which can be read once only. Each batch is
+checked as it arrives (sample shape as batch 0's, finite values, known
+labels: the error names the batch index); no validation part is held
+out.""",
     "fit_params": """\
 **fit_params : dict
     Extra arguments of ``keras.Model.fit``; ``callbacks`` are appended
@@ -113,7 +142,7 @@ TRAINING_PARAMS = (
 #: placeholders that stand for several blocks
 GROUPS = {
     "training_params": TRAINING_PARAMS,
-    "fit_classifier_params": ("y_labels", "sample_weight", "fit_params"),
+    "fit_classifier_params": ("y_labels", "sample_weight", "classes", "fit_params"),
 }
 
 

@@ -13,7 +13,9 @@ import numpy as np
 
 from skastro.utils._validation import validate_input
 
-__all__ = ["validate_samples"]
+from ._keras_runtime import float_dtype
+
+__all__ = ["validate_memmap", "validate_samples"]
 
 
 def _with_channel_axis(estimator, X: np.ndarray) -> np.ndarray:
@@ -62,7 +64,7 @@ def validate_samples(estimator, X, y="no_validation", *, reset: bool, shaped: bo
 
     Returns
     -------
-    X : ndarray of dtype ``estimator.dtype``
+    X : ndarray of the network's data dtype (float32 for mixed precision)
         The validated samples; ``(X, y)`` when ``y`` is given.
     """
     out = validate_input(
@@ -77,7 +79,56 @@ def validate_samples(estimator, X, y="no_validation", *, reset: bool, shaped: bo
     X, y = out if isinstance(out, tuple) else (out, y)
     if shaped:
         X = _with_channel_axis(estimator, X)
-    X = X.astype(estimator.dtype, copy=False)
+    X = X.astype(float_dtype(estimator.dtype), copy=False)
     if shaped:
         _check_sample_shape(estimator, X, reset=reset)
     return X if isinstance(y, str) and y == "no_validation" else (X, y)
+
+
+def validate_memmap(estimator, X: np.memmap, y):
+    """Check a memory-mapped ``X`` of images or series without reading it.
+
+    Only the shape and the dtype of ``X`` are checked here (and ``y``, which
+    is in memory); its values are cast and checked batch by batch as they
+    are read (:class:`~skastro.neural._stream.BatchChecker`), so the file
+    never has to fit in memory.
+
+    Parameters
+    ----------
+    estimator : KerasEstimatorBase
+        The estimator being fitted (sets ``n_features_in_`` and
+        ``input_shape_``).
+    X : numpy.memmap
+        Images ``(n_samples, height, width, channels)`` or series.
+    y : array-like of shape (n_samples,)
+        Labels.
+
+    Returns
+    -------
+    X : numpy.memmap
+        ``X`` with a channel axis (a view).
+    y : ndarray of shape (n_samples,)
+        The labels.
+    """
+    owner = type(estimator).__name__
+    if X.dtype.kind not in "fiu" or X.ndim < 2:
+        raise ValueError(
+            f"{owner} got a memory-mapped X of dtype {X.dtype} and shape "
+            f"{X.shape}; expected numeric images or series."
+        )
+    if y is None:
+        raise ValueError(
+            f"This {owner} estimator requires y to be passed, but the target y is None."
+        )
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.shape != (len(X),):
+        raise ValueError(
+            f"y of {owner} has shape {y.shape}; expected ({len(X)},), one label "
+            "per image of the memory-mapped X."
+        )
+    X = _with_channel_axis(estimator, X)
+    estimator.n_features_in_ = int(X.shape[1])
+    _check_sample_shape(estimator, X, reset=True)
+    return X, y

@@ -13,7 +13,31 @@ from contextlib import contextmanager
 
 import numpy as np
 
-__all__ = ["history_dict", "import_keras", "keras_floatx", "seeded_keras"]
+__all__ = [
+    "float_dtype",
+    "history_dict",
+    "import_keras",
+    "keras_floatx",
+    "seeded_keras",
+]
+
+#: the precisions of the ``dtype`` parameter; mixed precision keeps float32 data
+DTYPES = ("float32", "float64", "mixed_float16")
+
+
+def float_dtype(dtype: str) -> str:
+    """The dtype of the data, inputs and outputs of a network of precision ``dtype``.
+
+    ``"mixed_float16"`` computes hidden layers in float16 but keeps variables,
+    inputs and outputs in float32 (Keras's mixed precision policy).
+
+    Examples
+    --------
+    >>> from skastro.neural._keras_runtime import float_dtype
+    >>> float_dtype("mixed_float16"), float_dtype("float64")
+    ('float32', 'float64')
+    """
+    return "float32" if dtype == "mixed_float16" else dtype
 
 
 def import_keras():
@@ -48,23 +72,26 @@ def seeded_keras(seed: int):
 
 @contextmanager
 def keras_floatx(dtype: str):
-    """Set Keras's ``floatx`` to the network's precision for one call.
+    """Set Keras's ``floatx`` (and dtype policy) to the network's precision.
 
     Keras casts every float array given to ``fit``/``predict`` (inputs,
     targets, sample weights) to ``floatx``; without this a float64 network
-    would be fed float32-rounded data. The previous value is restored on
-    exit, so nothing leaks to code running after the call.
+    would be fed float32-rounded data. For ``"mixed_float16"`` the global
+    dtype policy is set too, so that ``Model.compile`` wraps the optimizer in
+    a loss-scale optimizer and layers built without a ``dtype`` compute in
+    float16. The previous values are restored on exit, so nothing leaks to
+    code running after the call.
     """
     keras = import_keras()
-    previous = keras.config.floatx()
-    if previous == dtype:
-        yield
-        return
-    keras.config.set_floatx(dtype)
+    previous = keras.config.floatx(), keras.config.dtype_policy()
+    policy = dtype if dtype == "mixed_float16" else float_dtype(dtype)
+    keras.config.set_floatx(float_dtype(dtype))
+    keras.config.set_dtype_policy(policy)
     try:
         yield
     finally:
-        keras.config.set_floatx(previous)
+        keras.config.set_floatx(previous[0])
+        keras.config.set_dtype_policy(previous[1])
 
 
 def history_dict(history) -> dict[str, list[float]]:

@@ -50,7 +50,8 @@ class KerasMLPClassifier(KerasClassifierBase):
         The trained network.
     history_ : dict of str to list of float
         Per-epoch ``loss`` and ``accuracy``, plus ``val_loss`` and
-        ``val_accuracy`` when ``validation_fraction > 0``.
+        ``val_accuracy`` when a validation part is held out (see
+        ``validation_fraction``).
     n_iter_ : int
         Number of epochs run.
     n_features_in_ : int
@@ -69,7 +70,8 @@ class KerasMLPClassifier(KerasClassifierBase):
     ``keras.Model.fit``; a ``callbacks=[...]`` list is appended to the
     estimator's own callbacks (early stopping). In a pipeline it is routed as
     ``pipe.fit(X, y, kerasmlpclassifier__callbacks=[cb])``: this is how an
-    Optuna pruning callback sees ``val_loss`` / ``val_accuracy`` after each
+    Optuna pruning callback (whose ``needs_validation_data`` attribute asks
+    for the validation part) sees ``val_loss`` / ``val_accuracy`` after each
     epoch. The loss is the weighted mean of each batch (Keras's
     ``"mean_with_sample_weight"``), so an integer weight acts as repeating the
     sample.
@@ -125,7 +127,7 @@ class KerasMLPClassifier(KerasClassifierBase):
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
-        dtype: str = "float64",
+        dtype: str = "float32",
         model: Callable | None = None,
         routed_params: dict | None = None,
         random_state: int | np.random.RandomState | None = None,
@@ -151,13 +153,17 @@ class KerasMLPClassifier(KerasClassifierBase):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @fill_doc()
-    def fit(self, X, y, sample_weight=None, **fit_params) -> KerasMLPClassifier:
-        """Build the network and train it on ``(X, y)``.
+    def fit(
+        self, X, y=None, sample_weight=None, *, classes=None, **fit_params
+    ) -> KerasMLPClassifier:
+        """Build the network and train it on ``(X, y)`` or on a stream of batches.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features), \
+keras.utils.PyDataset or function returning batches
             Training features.
+            %(stream_X)s
         %(fit_classifier_params)s
 
         Returns
@@ -170,4 +176,4 @@ class KerasMLPClassifier(KerasClassifierBase):
             param="hidden_layer_sizes",
             owner=type(self).__name__,
         )
-        return self._fit_classifier(X, y, sample_weight, fit_params)
+        return self._fit_classifier(X, y, sample_weight, fit_params, classes)

@@ -1,6 +1,7 @@
 """Parameters routed by prefix to the model builder, optimizer, compile, fit, predict.
 
-As in scikeras, a parameter named ``model__units`` goes to the model builder
+The conventions of scikeras, implemented here (skastro imports no scikeras
+code): as in scikeras, a parameter named ``model__units`` goes to the model builder
 as ``units``, ``optimizer__momentum`` to the optimizer, and so on for
 ``compile__``, ``fit__`` and ``predict__``. The estimators keep routed
 parameters in their ``routed_params`` dict; this module says which names are
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 __all__ = [
     "RESERVED_FIT_KWARGS",
+    "RoutedParamsMixin",
     "ROUTE_PREFIXES",
     "check_routed_params",
     "fit_kwargs",
@@ -43,13 +45,34 @@ def is_routed(name: str) -> bool:
 def route_params(params: dict, destination: str) -> dict:
     """Return the ``destination__*`` entries of ``params``, prefix removed.
 
-    Uses scikeras's own router, so names mean exactly what they mean there.
-    """
-    if not params:
-        return {}
-    from scikeras._utils import route_params as scikeras_route_params
+    Names mean what they mean in scikeras: ``optimizer__momentum`` is the
+    optimizer's ``momentum``; a name of another destination, or one without
+    a prefix, is left out.
 
-    return scikeras_route_params(params, destination, pass_filter=set(), strict=False)
+    Parameters
+    ----------
+    params : dict or None
+        Routed parameters, e.g. an estimator's ``routed_params``.
+    destination : {"model", "optimizer", "compile", "fit", "predict"}
+        Where the parameters go.
+
+    Returns
+    -------
+    routed : dict
+        The parameters of ``destination``, under their names there.
+
+    Examples
+    --------
+    >>> from skastro.neural._routing import route_params
+    >>> route_params({"optimizer__momentum": 0.9, "fit__shuffle": False}, "optimizer")
+    {'momentum': 0.9}
+    """
+    prefix = f"{destination}__"
+    return {
+        key[len(prefix) :]: value
+        for key, value in (params or {}).items()
+        if key.startswith(prefix)
+    }
 
 
 def check_routed_params(routed_params: dict | None, *, owner: str) -> dict:
@@ -84,3 +107,61 @@ def fit_kwargs(routed: dict, fit_params: dict, *, owner: str) -> dict:
             "itself; expected other keras.Model.fit arguments."
         )
     return kwargs
+
+
+class RoutedParamsMixin:
+    """``get_params`` / ``set_params`` that know the routed parameters.
+
+    Routed parameters (``optimizer__momentum=0.9``) live in the estimator's
+    ``routed_params`` dict; these methods list and set them under their
+    routed names, as scikeras does, so that searches can vary them.
+    """
+
+    def get_params(self, deep: bool = True) -> dict:
+        """Get parameters for this estimator.
+
+        With ``deep=True`` the routed parameters stored in ``routed_params``
+        are listed too, under their routed names (``optimizer__momentum``),
+        as scikeras does.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also list the routed parameters.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        params = super().get_params(deep=deep)
+        if deep and isinstance(self.routed_params, dict):
+            params.update(self.routed_params)
+        return params
+
+    def set_params(self, **params) -> RoutedParamsMixin:
+        """Set parameters, routed ones (``model__units=8``) included.
+
+        A name that starts with ``model__``, ``optimizer__``, ``compile__``,
+        ``fit__`` or ``predict__`` is stored in (a copy of) ``routed_params``
+        and handed to that destination at fit, as in scikeras; so
+        ``GridSearchCV(est, {"optimizer__momentum": [0.0, 0.9]})`` works.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : estimator instance
+            Estimator instance.
+        """
+        routed = {key: value for key, value in params.items() if is_routed(key)}
+        plain = {key: value for key, value in params.items() if key not in routed}
+        if plain:
+            super().set_params(**plain)
+        if routed:
+            current = self.routed_params if isinstance(self.routed_params, dict) else {}
+            self.routed_params = {**current, **routed}
+        return self

@@ -178,3 +178,21 @@ def test_import_does_not_load_numba():
     code = "import sys, skastro.lightcurve; print('numba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_regular_table_and_frame_go_through_the_one_validation():
+    # an astropy Table of regular light curves gives the array's features
+    # and its column names; a DataFrame cell that is not a number is named
+    # by column and row
+    from astropy.table import Table
+
+    X = np.random.default_rng(2).normal(15, 0.5, (4, 12))
+    names = [f"epoch{i}" for i in range(12)]
+    lcf = LightCurveFeatures(features="fast")
+    from_table = lcf.fit(Table(X, names=names)).transform(Table(X, names=names))
+    assert lcf.feature_names_in_.tolist() == names
+    np.testing.assert_array_equal(from_table, lcf.fit(X).transform(X))
+    frame = pd.DataFrame(X, columns=names).astype(object)
+    frame.iloc[3, 5] = "faint"
+    with pytest.raises(ValueError, match="'faint' in column 'epoch5' at row 3"):
+        LightCurveFeatures().fit(frame)

@@ -404,3 +404,18 @@ def test_progress_bar_passes_through(data, capsys):
         show_progress_bar=True,
     )
     assert "2/2" in capsys.readouterr().err
+
+
+def test_a_subclass_of_the_estimator_may_resume_its_study(tmp_path, data):
+    # a slowed-down or instrumented subclass shares the study of its parent
+    # class (the same model, the same search space)
+    class Instrumented(CentroidClassifier):
+        pass
+
+    X, y = data
+    storage = f"sqlite:///{tmp_path / 'study.db'}"
+    common = dict(
+        storage=storage, study_name="family", cv=3, param_distributions=SHRINK
+    )
+    tune(Instrumented(), X, y, n_trials=2, **common)
+    assert tune(CentroidClassifier(), X, y, n_trials=3, **common).n_trials_ == 3

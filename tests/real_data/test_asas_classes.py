@@ -6,8 +6,6 @@ stars (accuracy >= 0.80, balanced >= 0.65) and their groups (>= 0.92,
 balanced >= 0.85) in 5-fold cross-validation.
 """
 
-import functools
-
 import numpy as np
 import pytest
 from sklearn.model_selection import StratifiedKFold
@@ -155,57 +153,3 @@ def test_asas_variable_stars(require_data):
     assert scores["group balanced accuracy"] >= 0.85
     assert scores["class accuracy"] >= 0.80
     assert scores["class balanced accuracy"] >= 0.65
-
-
-@pytest.mark.slow
-def test_asas_defaults_with_a_taxonomy(require_data):
-    # LightCurveFeatures() with its default features, the default node
-    # estimator and the taxonomy only; what is asserted is the measured
-    # floor (CV seeds 1-2: class accuracy 0.785 and 0.773), the goal
-    # (>= 0.80) is in the xfail test below
-    accuracy = _asas_default_accuracy(require_data("asas_training"))
-    assert accuracy >= 0.75
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(
-    reason="goal of issue #16 not reached with today's default features: "
-    "class accuracy about 0.78 (CV seeds 1-2: 0.785, 0.773)",
-    strict=False,
-)
-def test_asas_defaults_goal(require_data):
-    # the goal: class accuracy >= 0.80 (Richards et al. 2012)
-    assert _asas_default_accuracy(require_data("asas_training")) >= 0.80
-
-
-@functools.cache
-def _asas_default_accuracy(data_home):
-    """Seed-0 5-fold class accuracy of the defaults with ASAS_TAXONOMY."""
-    from sklearn.metrics import accuracy_score
-    from threadpoolctl import threadpool_limits
-
-    from skastro.datasets import fetch_asas_lightcurves
-    from skastro.lightcurve import LightCurveFeatures
-
-    bunch = fetch_asas_lightcurves(data_home=data_home)
-    labels = bunch.target_names[bunch.target]
-    # 5-fold stratified CV needs 5 stars per class
-    names, counts = np.unique(labels, return_counts=True)
-    keep = np.isin(labels, names[counts >= 5])
-    y = labels[keep]
-    # features are per star, so they are computed once, outside the CV
-    X = LightCurveFeatures().fit_transform([c for c, k in zip(bunch.data, keep) if k])
-    X = np.where(np.isfinite(X), X, -999.0)
-    taxonomy = {
-        group: [c for c in leaves if c in set(y)]
-        for group, leaves in ASAS_TAXONOMY.items()
-    }
-    clf = HierarchicalClassifier(taxonomy, random_state=0, n_jobs=2)
-    cv = StratifiedKFold(5, shuffle=True, random_state=0)
-    pred = np.empty(len(y), dtype=object)
-    with threadpool_limits(1):
-        for train, test in cv.split(X, y):
-            pred[test] = clf.fit(X[train], y[train]).predict(X[test])
-    accuracy = accuracy_score(y, pred.astype(str))
-    print(f"\nASAS, defaults with the taxonomy: class accuracy {accuracy:.3f}", end="")
-    return accuracy

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 
-def compute(batch, values, groups, n_peaks) -> list[np.ndarray]:
+def colour_columns(batch, values, groups, n_peaks) -> list[np.ndarray]:
     """Columns of the selected multi-band groups, in output order.
 
-    Colours are between consecutive bands (``bands_[i] - bands_[i + 1]``):
+    Colours are between adjacent bands (``bands_[i] - bands_[i + 1]``):
     difference of the plain means, of the medians, and of the minimum
     magnitudes (each band's maximum brightness).
     """

@@ -1,6 +1,6 @@
 """Pure-numpy reference implementations of the feature kernels.
 
-Written straight from the definitions in ``_registry``, one light curve at a
+Written straight from the definitions in the registry, one light curve at a
 time, for the parity tests of the compiled kernels (in the manner of
 light-curve's parity between its Rust and Python implementations). Slow on
 purpose: clarity over speed. Never used by :class:`LightCurveFeatures`.
@@ -10,6 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.special import erfc
+
+from .families import folded, sampling, stats, variability
+
+# what reference_features returns: every feature of these families
+REFERENCE_NAMES = tuple(
+    spec.name
+    for family in (sampling.FAMILY, stats.FAMILY, variability.FAMILY)
+    for spec in family.features
+)
 
 
 def _q(x, p):
@@ -25,52 +34,7 @@ def reference_features(t, m, err=None) -> dict[str, float]:
     err = np.ones_like(m) if err is None else np.asarray(err, float)
     n = m.size
     nan = np.nan
-    out = dict.fromkeys(
-        [
-            "n_obs",
-            "duration",
-            "max_gap",
-            "min_gap",
-            "time_mean",
-            "time_std",
-            "mean",
-            "weighted_mean",
-            "median",
-            "std",
-            "skew",
-            "kurtosis",
-            "amplitude",
-            "percent_amplitude",
-            "median_abs_dev",
-            "iqr",
-            "beyond_1std",
-            "median_buffer_range_percentage",
-            "flux_percentile_ratio_mid20",
-            "flux_percentile_ratio_mid35",
-            "flux_percentile_ratio_mid50",
-            "flux_percentile_ratio_mid65",
-            "flux_percentile_ratio_mid80",
-            "percent_difference_mag_percentile",
-            "anderson_darling",
-            "excess_variance",
-            "reduced_chi2",
-            "mean_variance",
-            "eta",
-            "eta_e",
-            "stetson_k",
-            "max_slope",
-            "cusum",
-            "linear_trend",
-            "linear_trend_sigma",
-            "linear_trend_noise",
-            "linear_fit_slope",
-            "linear_fit_slope_sigma",
-            "linear_fit_reduced_chi2",
-            "con",
-            "autocor_length",
-        ],  # fmt: skip
-        nan,
-    )
+    out = dict.fromkeys(REFERENCE_NAMES, nan)
     out["n_obs"] = n
     if n == 0:
         return out
@@ -204,16 +168,17 @@ def reference_fourier(t, m, err, period) -> dict[str, float]:
     amp = np.hypot(coef[1::2], coef[2::2])
     phi = np.arctan2(coef[2::2], coef[1::2])
     phase = np.mod((t - t[0]) / (2 * period), 1.0)
-    folded = m[np.argsort(phase, kind="mergesort")]
+    by_phase = m[np.argsort(phase, kind="mergesort")]
     n, std = m.size, m.std(ddof=1)
-    s = np.cumsum(folded - m.mean()) / (n * std)
-    out = {f"fourier_amplitude_{k + 1}": amp[k] for k in range(4)}
+    s = np.cumsum(by_phase - m.mean()) / (n * std)
+    out = dict.fromkeys(spec.name for spec in folded.FAMILY.features)
+    out.update({f"fourier_amplitude_{k + 1}": amp[k] for k in range(4)})
     out.update(
         fourier_r21=amp[1] / amp[0],
         fourier_r31=amp[2] / amp[0],
         fourier_phi21=np.mod(phi[1] - 2 * phi[0], 2 * np.pi),
         fourier_phi31=np.mod(phi[2] - 3 * phi[0], 2 * np.pi),
         psi_cs=s.max() - s.min(),
-        psi_eta=np.sum(np.diff(folded) ** 2) / ((n - 1) * std**2),
+        psi_eta=np.sum(np.diff(by_phase) ** 2) / ((n - 1) * std**2),
     )
     return out

@@ -21,15 +21,6 @@ def is_sorted(obj, band, t, m) -> bool:
     return True
 
 
-def segment_lengths(offsets: np.ndarray) -> np.ndarray:
-    return np.diff(offsets)
-
-
-def segment_ids(offsets: np.ndarray) -> np.ndarray:
-    """Segment index of every point."""
-    return np.repeat(np.arange(offsets.shape[0] - 1), np.diff(offsets))
-
-
 def segment_sort(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Sort ``values`` within each segment (values must be finite).
 

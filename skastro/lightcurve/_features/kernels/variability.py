@@ -1,4 +1,4 @@
-"""Variability and trend features: eta, Stetson K, slopes, linear fits, runs."""
+"""Kernel of the variability and trend features (eta, slopes, fits, runs)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,10 @@ import math
 import numba
 import numpy as np
 
-NAMES = (
-    "eta",
-    "eta_e",
-    "stetson_k",
-    "max_slope",
-    "cusum",
-    "linear_trend",
-    "linear_trend_sigma",
-    "linear_trend_noise",
-    "linear_fit_slope",
-    "linear_fit_slope_sigma",
-    "linear_fit_reduced_chi2",
-    "con",
-    "autocor_length",
-)
+from ..families.variability import FAMILY
+
+# column j of the kernel's output is FAMILY.features[j]
+NAMES = tuple(spec.name for spec in FAMILY.features)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -164,22 +153,26 @@ def _kernel(
             out[s, 10] = wres2 / (n - 2)
 
 
-def compute(batch, names=NAMES) -> dict[str, np.ndarray]:
+def compute(batch, *, steps=None) -> dict[str, np.ndarray]:
+    """Every column; the optional passes only when named in ``steps``.
+
+    ``steps`` (the features' ``step`` in the registry): ``"cusum"``,
+    ``"con"``, ``"trend"``, ``"fit"``, ``"autocorrelation"``; ``None`` runs
+    them all. The columns of a pass left out stay NaN.
+    """
+    if steps is None:
+        steps = {spec.step for spec in FAMILY.features if spec.step}
     out = np.full((batch.n_segments, len(NAMES)), np.nan)
-    # each optional pass only when one of its features is asked for: the
-    # columns it fills are left NaN otherwise
-    wanted = set(names)
     _kernel(
         batch.t,
         batch.m,
         batch.err,
         batch.offsets,
-        "cusum" in wanted,
-        "con" in wanted,
-        # the kernel's columns 5-7 and 8-10
-        bool(wanted.intersection(NAMES[5:8])),
-        bool(wanted.intersection(NAMES[8:11])),
-        "autocor_length" in wanted,
+        "cusum" in steps,
+        "con" in steps,
+        "trend" in steps,
+        "fit" in steps,
+        "autocorrelation" in steps,
         out,
     )
     return dict(zip(NAMES, out.T))

@@ -1,4 +1,4 @@
-"""Magnitude-distribution features (location, spread, shape, percentiles)."""
+"""Kernel of the magnitude-distribution features (location, spread, shape)."""
 
 from __future__ import annotations
 
@@ -7,30 +7,10 @@ import math
 import numba
 import numpy as np
 
-NAMES = (
-    "mean",
-    "weighted_mean",
-    "median",
-    "std",
-    "skew",
-    "kurtosis",
-    "amplitude",
-    "percent_amplitude",
-    "median_abs_dev",
-    "iqr",
-    "beyond_1std",
-    "median_buffer_range_percentage",
-    "flux_percentile_ratio_mid20",
-    "flux_percentile_ratio_mid35",
-    "flux_percentile_ratio_mid50",
-    "flux_percentile_ratio_mid65",
-    "flux_percentile_ratio_mid80",
-    "percent_difference_mag_percentile",
-    "anderson_darling",
-    "excess_variance",
-    "reduced_chi2",
-    "mean_variance",
-)
+from ..families.stats import FAMILY
+
+# column j of the kernel's output is FAMILY.features[j]
+NAMES = tuple(spec.name for spec in FAMILY.features)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
@@ -274,8 +254,8 @@ def _kernel(m, err, ms, offsets, need_ad, out):
             out[s, 18] = _anderson_darling(ms, a, n, ref, mean_rel, std, scratch)
 
 
-def compute(batch, names=NAMES) -> dict[str, np.ndarray]:
+def compute(batch, *, need_ad: bool = True) -> dict[str, np.ndarray]:
+    """Every column; Anderson-Darling (the costliest) only when ``need_ad``."""
     out = np.full((batch.n_segments, len(NAMES)), np.nan)
-    need_ad = "anderson_darling" in names
     _kernel(batch.m, batch.err, batch.sorted_m, batch.offsets, need_ad, out)
     return dict(zip(NAMES, out.T))

@@ -1,11 +1,14 @@
-"""Sampling features: n_obs, duration, gaps, time mean and spread."""
+"""Kernel of the sampling features: n_obs, duration, gaps, time mean and spread."""
 
 from __future__ import annotations
 
 import numba
 import numpy as np
 
-NAMES = ("n_obs", "duration", "max_gap", "min_gap", "time_mean", "time_std")
+from ..families.sampling import FAMILY
+
+# column j of the kernel's output is FAMILY.features[j]
+NAMES = tuple(spec.name for spec in FAMILY.features)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

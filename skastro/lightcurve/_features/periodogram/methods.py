@@ -1,0 +1,100 @@
+"""The periodogram's methods, and the batch entry that picks one per object."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ..families.periodogram import FAMILY
+from .direct import direct_cost, direct_peaks
+from .nufft import fft_cost, fft_peaks
+from .peaks import empty_peaks
+from .setup import MinPoints, frequency_grids
+
+
+class Method(NamedTuple):
+    """One evaluation of the periodogram sums.
+
+    Attributes
+    ----------
+    peaks : callable
+        ``peaks(batch, objs, grid, min_points, out)`` writes the peaks of
+        the objects ``objs`` to ``out``.
+    cost : callable
+        ``cost(n_points, n_freqs, k1)``: cost per object (arrays), in a unit
+        shared by the methods; ``method="auto"`` takes the cheapest.
+    exact : bool
+        Whether the powers are exact to rounding (the reference of the
+        others in the tests).
+    """
+
+    peaks: object
+    cost: object
+    exact: bool
+
+
+METHODS = {
+    "direct": Method(direct_peaks, direct_cost, exact=True),
+    "fft": Method(fft_peaks, fft_cost, exact=False),
+}
+
+
+def periodogram_peaks(
+    batch,
+    *,
+    n_peaks,
+    min_period,
+    max_period,
+    oversampling,
+    method="auto",
+    grid=None,
+):
+    """Peaks of every (object, band) segment and the multi-band peaks.
+
+    ``method``: a key of :data:`METHODS` ("direct": exact sums, cost ~
+    n_points x n_frequencies; "fft": non-uniform FFT by Gaussian gridding,
+    cost ~ n_fft log n_fft) or "auto" (the cheapest for each object; ties
+    go to the first). ``grid = (df, k0, k1)`` imposes the frequencies
+    ``k df, k0 <= k <= k1`` on every object.
+
+    Returns a :data:`~.peaks.PeriodogramPeaks` (a tuple: period, power,
+    snr, fap per segment, then multi-band period and power per object).
+    """
+    if method != "auto" and method not in METHODS:
+        raise ValueError(
+            f"method={method!r}; expected 'auto' or one of {list(METHODS)}."
+        )
+    n_bands = batch.n_bands
+    out = empty_peaks(batch.n_segments, batch.n_objects, n_peaks)
+    min_points = MinPoints(
+        FAMILY.min_points("period_{j}"), FAMILY.min_points("period_0_fap")
+    )
+    fixed = np.zeros(3) if grid is None else np.asarray(grid, dtype=float)
+    grids = frequency_grids(
+        batch.t,
+        batch.offsets,
+        batch.n_objects,
+        n_bands,
+        float(min_period),
+        float(max_period) if max_period is not None else -1.0,
+        float(oversampling),
+        fixed,
+        min_points.peaks,
+    )
+    active = np.flatnonzero(grids.k1 >= grids.k0)
+    if active.shape[0] == 0:
+        return out
+    if method == "auto":
+        seg = batch.offsets
+        npts = (seg[(active + 1) * n_bands] - seg[active * n_bands]).astype(float)
+        nf = (grids.k1[active] - grids.k0[active] + 1).astype(float)
+        costs = [m.cost(npts, nf, grids.k1[active]) for m in METHODS.values()]
+        choice = np.argmin(np.vstack(costs), axis=0)
+    else:
+        choice = np.full(active.shape[0], list(METHODS).index(method))
+    for i, impl in enumerate(METHODS.values()):
+        objs = active[choice == i]
+        if objs.shape[0]:
+            impl.peaks(batch, objs, grids, min_points, out)
+    return out

@@ -1,0 +1,154 @@
+"""Peak tracking: the top peaks of a power series, refined, and their report.
+
+Peaks are found while the grid is walked (nothing of size n_frequencies need
+be stored), refined by a parabola through the three grid points around each,
+and reported with their power, their signal-to-noise ``(P - mean P) / std P``
+and, for the best, the Baluev (2008) false-alarm probability.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+
+import numba
+import numpy as np
+
+from .significance import fap_baluev
+
+# The outputs of a batch: per segment (object-major, band-minor) the period,
+# power and S/N of each peak and the false-alarm probability of the best;
+# per object the multi-band period and power of each peak.
+PeriodogramPeaks = namedtuple(
+    "PeriodogramPeaks", "period power snr fap multiband_period multiband_power"
+)
+# Peaks of one object, one row per series (each band, then the multi-band):
+# top powers (descending, -1 for none yet), their frequencies, and per series
+# (previous power, the one before, sum of powers, sum of squares).
+Tracker = namedtuple("Tracker", "power freq state")
+
+
+def empty_peaks(n_segments: int, n_objects: int, n_peaks: int) -> PeriodogramPeaks:
+    """NaN-filled outputs for a batch."""
+    per_seg = [np.full((n_segments, n_peaks), np.nan) for _ in range(3)]
+    per_obj = [np.full((n_objects, n_peaks), np.nan) for _ in range(2)]
+    return PeriodogramPeaks(*per_seg, np.full(n_segments, np.nan), *per_obj)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def new_tracker(n_series, n_peaks):
+    return Tracker(
+        np.full((n_series, n_peaks), -1.0),
+        np.full((n_series, n_peaks), np.nan),
+        np.zeros((n_series, 4)),
+    )
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _push_peak(pw, fr, q, power, freq):
+    """Insert (power, freq) into the descending top list of series ``q``."""
+    n = pw.shape[1]
+    if power <= pw[q, n - 1]:
+        return
+    j = n - 1
+    while j > 0 and pw[q, j - 1] < power:
+        pw[q, j] = pw[q, j - 1]
+        fr[q, j] = fr[q, j - 1]
+        j -= 1
+    pw[q, j] = power
+    fr[q, j] = freq
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _refine(p0, p1, p2):
+    """Offset (in grid steps) of the parabola's vertex through 3 points."""
+    den = p0 - 2.0 * p1 + p2
+    if den < 0:
+        return min(max(0.5 * (p0 - p2) / den, -0.5), 0.5)
+    return 0.0
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def track(pw, fr, state, q, j, k, p, df):
+    """Feed power ``p`` at grid position ``j`` (frequency ``k df``) to series q.
+
+    ``pw, fr, state`` are a :data:`Tracker`'s arrays (passed apart: this
+    runs once per frequency). A local maximum at position ``j - 1`` is
+    pushed to the top list.
+    """
+    prev1 = state[q, 0]
+    prev2 = state[q, 1]
+    if j >= 1 and (j == 1 or prev1 > prev2) and prev1 >= p:
+        shift = 0.0 if j == 1 else _refine(prev2, prev1, p)
+        _push_peak(pw, fr, q, prev1, (k - 1 + shift) * df)
+    state[q, 1] = prev1
+    state[q, 0] = p
+    state[q, 2] += p
+    state[q, 3] += p * p
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def track_series(tracker, q, power, k0, df):
+    """:func:`track` over a whole stored power series (same peaks, faster)."""
+    pw, fr, state = tracker
+    prev1 = 0.0
+    prev2 = 0.0
+    acc = 0.0
+    acc2 = 0.0
+    for j in range(power.shape[0]):
+        p = power[j]
+        acc += p
+        acc2 += p * p
+        if j >= 1 and (j == 1 or prev1 > prev2) and prev1 >= p:
+            shift = 0.0 if j == 1 else _refine(prev2, prev1, p)
+            _push_peak(pw, fr, q, prev1, (k0 + j - 1 + shift) * df)
+        prev2 = prev1
+        prev1 = p
+    state[q, 0] = prev1
+    state[q, 1] = prev2
+    state[q, 2] = acc
+    state[q, 3] = acc2
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def report(o, data, tracker, nf, k1, df, fap_min_points, out):
+    """Write object ``o``'s peaks (grid ``k df``, ``nf`` points up to k1) to out.
+
+    ``data`` is the object's :data:`~.setup.ObjectData`, ``out`` the batch's
+    :data:`PeriodogramPeaks`.
+    """
+    n_bands = data.yy.shape[0]
+    pw, fr, state = tracker.power, tracker.freq, tracker.state
+    n_peaks = pw.shape[1]
+    for q in range(n_bands + 1):
+        if q < n_bands and data.yy[q] <= 0:
+            continue
+        if q == n_bands and (n_bands == 1 or data.chi0_sum <= 0):
+            continue
+        if nf == 1 or state[q, 0] > state[q, 1]:
+            _push_peak(pw, fr, q, state[q, 0], k1 * df)
+        mean = state[q, 2] / nf
+        var = state[q, 3] / nf - mean * mean
+        sd_p = math.sqrt(var) if var > 0 else 0.0
+        for j in range(n_peaks):
+            if pw[q, j] < 0:
+                continue
+            if q == n_bands:
+                out.multiband_period[o, j] = 1.0 / fr[q, j]
+                out.multiband_power[o, j] = pw[q, j]
+                continue
+            row = o * n_bands + q
+            out.period[row, j] = 1.0 / fr[q, j]
+            out.power[row, j] = pw[q, j]
+            if sd_p > 0:
+                out.snr[row, j] = (pw[q, j] - mean) / sd_p
+        if q < n_bands and pw[q, 0] >= 0:
+            out.fap[o * n_bands + q] = fap_baluev(
+                pw[q, 0],
+                k1 * df,
+                data.tr,
+                data.w,
+                data.la[q],
+                data.lb[q],
+                fap_min_points,
+            )
