@@ -16,16 +16,31 @@ MAX_SEED = np.iinfo(np.int32).max
 def default_estimator():
     """The per-node classifier used when ``estimator=None``.
 
-    Every parameter whose default imbalanced-learn has changed or may change
-    is pinned, so results do not move with the imbalanced-learn version.
+    Histogram gradient boosting with balanced class weights: every class of
+    a node weighs the same in total, so a rare class (quasars among point
+    sources) is not traded for the common ones. It was chosen by
+    cross-validation (seeds 1 and 2) on the SDSS, ZTF real/bogus and ASAS
+    data sets against the balanced random forest and a soft vote of
+    boosted trees and a network (doc/user_guide/ensemble.rst); its memory
+    stays bounded on large data (features binned to one byte, trees of at
+    most 31 leaves). Every parameter is pinned, so results do not move with
+    the scikit-learn version.
     """
-    from imblearn.ensemble import BalancedRandomForestClassifier
+    from sklearn.ensemble import HistGradientBoostingClassifier
 
-    return BalancedRandomForestClassifier(
-        n_estimators=100,
-        sampling_strategy="all",
-        replacement=True,
-        bootstrap=False,
+    return HistGradientBoostingClassifier(
+        loss="log_loss",
+        learning_rate=0.1,
+        max_iter=200,
+        max_leaf_nodes=31,
+        max_depth=None,
+        min_samples_leaf=20,
+        l2_regularization=0.0,
+        max_features=1.0,
+        max_bins=255,
+        categorical_features=None,
+        early_stopping=False,
+        class_weight="balanced",
     )
 
 

@@ -6,6 +6,7 @@ classes of ``y`` and lays it out as flat arrays in breadth-first order.
 """
 
 from collections.abc import Mapping
+from numbers import Integral
 
 import numpy as np
 
@@ -188,3 +189,47 @@ class Tree:
             order[(depth == d) | (is_leaf & (depth < d))]
             for d in range(1, int(self.depth.max()) + 1)
         ]
+
+
+def _map_leaves(taxonomy, fn):
+    """The taxonomy with every leaf replaced by ``fn(leaf)`` (a node that is
+    its own single leaf, ``{"GALAXY": ["GALAXY"]}``, renamed with it)."""
+    out = {}
+    for name, value in taxonomy.items():
+        if isinstance(value, Mapping):
+            out[name] = _map_leaves(value, fn)
+        elif _is_leaf_sequence(value):
+            leaves = list(value)
+            if len(leaves) == 1 and leaves[0] == name:
+                name = fn(name)
+            out[name] = [fn(leaf) for leaf in leaves]
+        else:
+            out[name] = value  # Tree reports the wrong type
+    return out
+
+
+def encoded_taxonomy(taxonomy, classes):
+    """The taxonomy over integer-encoded labels, or ``taxonomy`` unchanged.
+
+    :func:`sklearn.model_selection.cross_val_predict` with
+    ``method="predict_proba"`` hands its estimator ``LabelEncoder`` codes
+    (0, 1, ...: the positions of the labels in sorted order) instead of the
+    labels. When the classes are such codes, none of them is a leaf and no
+    leaf is an integer, the leaves are resolved by position: code ``k`` is
+    the ``k``-th leaf in sorted order.
+    """
+    if taxonomy is None or not np.issubdtype(np.asarray(classes).dtype, np.integer):
+        return taxonomy
+    leaves = []
+    _map_leaves(taxonomy, lambda leaf: leaves.append(leaf))
+    if any(isinstance(leaf, Integral | np.integer) for leaf in leaves):
+        return taxonomy
+    try:
+        order = sorted(set(leaves))
+    except TypeError:  # leaves of mixed types: no LabelEncoder order
+        return taxonomy
+    codes = np.asarray(classes)
+    if codes.min() < 0 or codes.max() >= len(order):
+        return taxonomy
+    position = {leaf: k for k, leaf in enumerate(order)}
+    return _map_leaves(taxonomy, position.__getitem__)

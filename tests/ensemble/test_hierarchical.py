@@ -400,16 +400,56 @@ def test_random_state_and_n_jobs():
 
 
 def test_default_estimator_is_pinned():
+    # the default node estimator is balanced histogram gradient boosting with
+    # every parameter written out, so a scikit-learn release that changes a
+    # default does not change the classifier; its random_state is seeded
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
     X, y = _three_blobs()
     clf = HierarchicalClassifier(random_state=0).fit(X, y)
-    forest = clf.estimators_["root"]
-    assert isinstance(forest, BalancedRandomForestClassifier)
-    params = forest.get_params()
-    assert params["n_estimators"] == 100
-    assert params["sampling_strategy"] == "all"
-    assert params["replacement"] is True
-    assert params["bootstrap"] is False
+    boosted = clf.estimators_["root"]
+    assert isinstance(boosted, HistGradientBoostingClassifier)
+    params = boosted.get_params()
+    assert params["class_weight"] == "balanced"
+    assert params["learning_rate"] == 0.1
+    assert params["max_iter"] == 200
+    assert params["max_leaf_nodes"] == 31
+    assert params["min_samples_leaf"] == 20
+    assert params["early_stopping"] is False
     assert isinstance(params["random_state"], int)
+
+
+def test_cross_val_predict_proba_with_a_named_taxonomy():
+    # cross_val_predict(method="predict_proba") fits on LabelEncoder codes
+    # 0, 1, 2 instead of the names; the taxonomy's leaves are then resolved
+    # by their sorted position, so the probabilities equal those of a
+    # hand-written loop over the same folds with the names
+    from sklearn.model_selection import cross_val_predict
+
+    X, y = _three_blobs()
+    clf = HierarchicalClassifier(TAXONOMY, LogisticRegression())
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    proba = cross_val_predict(clf, X, y, cv=cv, method="predict_proba")
+    expected = np.empty_like(proba)
+    for train, test in cv.split(X, y):
+        expected[test] = clf.fit(X[train], y[train]).predict_proba(X[test])
+    np.testing.assert_allclose(proba, expected)
+    # the codes' tree is the named one, leaf for leaf
+    coded = clf.fit(X, np.searchsorted(np.unique(y), y))
+    assert coded.children_ == {
+        "root": ["point", "extended"],
+        "point": [2, 1],
+        "extended": [0],
+    }
+
+
+def test_integer_labels_that_are_not_codes_still_fail():
+    # integer labels outside 0 .. n_leaves - 1 are no LabelEncoder codes:
+    # the usual error names the classes missing from the taxonomy
+    X, y = _three_blobs()
+    codes = np.searchsorted(np.unique(y), y) + 5
+    with pytest.raises(ValueError, match="missing from the taxonomy"):
+        HierarchicalClassifier(TAXONOMY, LogisticRegression()).fit(X, codes)
 
 
 # --------------------------------------------------------------------------

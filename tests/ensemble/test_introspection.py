@@ -72,6 +72,25 @@ def test_no_importances_without_node_importances():
         clf.leaf_feature_importances_  # noqa: B018
 
 
+def test_default_node_estimator_gives_permutation_importances_only():
+    # the default node estimator (histogram boosted trees) has no
+    # impurity-based importances, so the classifier exposes none; the
+    # documented way (demo, ASAS example) is permutation importance on
+    # held-out data, which ranks the two informative features first
+    from sklearn.inspection import permutation_importance
+
+    X, y = _data()
+    clf = HierarchicalClassifier(TAXONOMY, random_state=0).fit(X[::2], y[::2])
+    assert not hasattr(clf, "feature_importances_")
+    with pytest.raises(AttributeError, match="HistGradientBoostingClassifier"):
+        clf.node_feature_importances_  # noqa: B018
+    drop = permutation_importance(
+        clf, X[1::2], y[1::2], scoring="balanced_accuracy", random_state=0
+    ).importances_mean
+    assert np.argsort(drop)[::-1][:2].tolist() in ([0, 1], [1, 0])
+    assert drop[2] < min(drop[0], drop[1])
+
+
 def test_level_probabilities_as_a_labelled_frame():
     X, y = _data()
     clf = _forest_classifier().fit(X, y)

@@ -6,6 +6,8 @@ without losing the other classes (macro-F1 >= 0.955), and beats a plain and
 a balanced random forest on both numbers.
 """
 
+import functools
+
 import numpy as np
 import pytest
 from imblearn.ensemble import BalancedRandomForestClassifier
@@ -134,3 +136,112 @@ def test_sdss_qso_recall_and_macro_f1(require_data):
     assert recall > scores["RandomForest"][1]
     assert f1 > scores["BalancedRandomForest"][0]
     assert recall > scores["BalancedRandomForest"][1]
+
+
+# --------------------------------------------------------------------------
+# the defaults: HierarchicalClassifier(random_state=0) on colours and
+# magnitudes, as a new user writes it, with and without fitted priors
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sdss_default_scores(require_data):
+    """The scores of :func:`_default_scores`, computed once per session."""
+    return _default_scores(require_data("sdss_dr14_skyserver_10k"))
+
+
+@functools.cache
+def _default_scores(data_home):
+    """Seed-0 5-fold (macro-F1, QSO recall) of the default classifier, the
+    default classifier with priors tuned for QSO recall >= 0.955 out of fold,
+    and a bare balanced forest of 100 trees, on colours and magnitudes."""
+    from sklearn.metrics import f1_score
+    from threadpoolctl import threadpool_limits
+
+    from skastro.datasets import fetch_sdss_colors
+    from skastro.ensemble import TunedPriorsClassifier
+    from skastro.preprocessing import PhotometricColors
+
+    mags, y = fetch_sdss_colors(data_home=data_home, as_frame=True, return_X_y=True)
+    mags, y = mags[list("ugriz")], y.to_numpy().astype(str)
+    models = {
+        "default": HierarchicalClassifier(random_state=0),
+        # the bound sits 0.005 above the goal: the weights are fitted on the
+        # training folds' out-of-fold recall, which the test fold reaches
+        # only up to its sampling scatter
+        "tuned": TunedPriorsClassifier(
+            HierarchicalClassifier(random_state=0), min_recall={"QSO": 0.955}
+        ),
+        "BalancedRandomForest": BalancedRandomForestClassifier(
+            n_estimators=100,
+            sampling_strategy="all",
+            replacement=True,
+            bootstrap=False,
+            random_state=0,
+        ),
+    }
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    scores = {}
+    for name, clf in models.items():
+        model = make_pipeline(
+            PhotometricColors(bands=list("ugriz"), keep_magnitudes=True), clf
+        )
+        # one thread: the boosted trees' OpenMP threads only spin on a
+        # shared machine
+        with threadpool_limits(1):
+            pred = _cv_predict(model, mags, y, cv)
+        scores[name] = (
+            f1_score(y, pred, average="macro"),
+            recall_score(y, pred, labels=["QSO"], average=None)[0],
+        )
+        print(
+            f"\nSDSS colours + magnitudes, {name}: macro-F1 "
+            f"{scores[name][0]:.4f}, QSO recall {scores[name][1]:.4f}",
+            end="",
+        )
+    return scores
+
+
+@pytest.mark.slow
+def test_sdss_defaults_beat_the_balanced_forest_on_macro_f1(sdss_default_scores):
+    # the default node estimator (balanced boosted trees) separates the
+    # three classes better than the balanced forest on the same folds
+    f1, _ = sdss_default_scores["default"]
+    assert f1 > sdss_default_scores["BalancedRandomForest"][0]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="goal of issue #16 not reached by the defaults: balanced boosted "
+    "trees recall about 0.92 of the quasars, the balanced forest 0.95 (seed "
+    "0: 0.922 against 0.947; seeds 1-2: 0.919/0.915 against 0.946/0.947)",
+    strict=False,
+)
+def test_sdss_defaults_beat_the_balanced_forest_on_qso_recall(sdss_default_scores):
+    # the goal: the defaults alone recall more quasars than the balanced
+    # forest on the same folds
+    _, recall = sdss_default_scores["default"]
+    assert recall > sdss_default_scores["BalancedRandomForest"][1]
+
+
+@pytest.mark.slow
+def test_sdss_tuned_priors_reach_the_qso_recall_goal(sdss_default_scores):
+    # priors fitted for QSO recall >= 0.955 on out-of-fold probabilities of
+    # the training folds hold QSO recall >= 0.95 on the test folds; the
+    # macro-F1 paid for it stays >= 0.925 (seed 0: recall 0.961, F1 0.931)
+    f1, recall = sdss_default_scores["tuned"]
+    assert recall >= 0.95
+    assert f1 >= 0.925
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="goal of issue #16 not reached by the defaults: at QSO recall "
+    ">= 0.95 the defaults' macro-F1 is 0.93-0.95 (seed 0: 0.931; CV seeds "
+    "1-2, weights fitted on the other folds: 0.946 and 0.935)",
+    strict=False,
+)
+def test_sdss_tuned_priors_reach_the_macro_f1_goal(sdss_default_scores):
+    # the goal: macro-F1 >= 0.955 together with QSO recall >= 0.95
+    f1, _ = sdss_default_scores["tuned"]
+    assert f1 >= 0.955

@@ -5,6 +5,8 @@ networks reaches a 5-fold ROC AUC of at least 0.95 and beats a plain random
 forest by more than 0.005.
 """
 
+import functools
+
 import numpy as np
 import pytest
 from sklearn.model_selection import StratifiedKFold
@@ -98,3 +100,50 @@ def test_ztf_realbogus_roc_auc(require_data):
     # 0.93-0.95), with a margin over the plain forest on the same folds
     assert auc >= 0.95
     assert auc > auc_rf + 0.005
+
+
+@functools.cache
+def _default_auc(data_home):
+    """Seed-0 5-fold ROC AUC of HierarchicalClassifier(random_state=0)."""
+    from sklearn.model_selection import cross_val_score
+    from threadpoolctl import threadpool_limits
+
+    from skastro.datasets import fetch_ztf_realbogus
+
+    X, y = fetch_ztf_realbogus(data_home=data_home, return_X_y=True)
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    # one OpenMP thread per fold, two folds at once
+    with threadpool_limits(1):
+        auc = cross_val_score(
+            HierarchicalClassifier(random_state=0),
+            X,
+            y,
+            cv=cv,
+            scoring="roc_auc",
+            n_jobs=2,
+        ).mean()
+    print(f"\nZTF real/bogus, 5-fold ROC AUC, default arguments: {auc:.4f}", end="")
+    return auc
+
+
+@pytest.fixture
+def ztf_default_auc(require_data):
+    return _default_auc(require_data("snad_ztf_realbogus"))
+
+
+@pytest.mark.slow
+def test_ztf_realbogus_defaults(ztf_default_auc):
+    # the default node estimator (balanced boosted trees) on the raw
+    # statistics reaches the published random forests' range (0.93-0.95)
+    assert ztf_default_auc >= 0.94
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="goal of issue #16 not reached by the defaults: about 0.945 (CV "
+    "seeds 1-2: 0.945 and 0.943); the soft vote above reaches it",
+    strict=False,
+)
+def test_ztf_realbogus_defaults_goal(ztf_default_auc):
+    # the goal: ROC AUC >= 0.95 with default arguments
+    assert ztf_default_auc >= 0.95
