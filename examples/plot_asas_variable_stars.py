@@ -65,34 +65,18 @@ print(F[["n_obs", "duration", "std", "stetson_k", "period_0", "period_0_snr"]].h
 # The shape of the power spectrum
 # -------------------------------
 # ``period_0`` is the periodogram's one strongest peak. How the power is
-# spread over periods tells more: one :class:`~skastro.lightcurve.LightCurveFeatures`
-# per decade of period, its grid limited to the decade, gives the power of the
-# decade's strongest peak and its signal-to-noise (in standard deviations of
-# the power over the decade).
-import pandas as pd
-
-decades = [(0.2, 1.0), (1.0, 10.0), (10.0, 100.0), (100.0, 1000.0), (1000.0, None)]
-spectrum = []
-for lo, hi in decades:
-    band = LightCurveFeatures(
-        features=["period_0_power", "period_0_snr"],
-        min_period=lo,
-        max_period=hi,
-        oversampling=2.0,
-        n_jobs=2,
-    ).set_output(transform="pandas")
-    label = f"{lo:g}-{hi:g}d" if hi else f">{lo:g}d"
-    spectrum.append(
-        band.fit_transform(curves).set_axis([f"power_{label}", f"snr_{label}"], axis=1)
-    )
-F = pd.concat([F, *spectrum], axis=1)
-
-power = F.filter(like="power_").groupby(y).median()
+# spread over periods tells more: from the same periodogram pass the
+# ``spectrum`` features give, per decade of period, the highest power on the
+# grid and its signal-to-noise (in standard deviations of the power over the
+# decade). Here the grid starts at 0.2 day, so the "under 0.1 d" decade is
+# empty (``fill_value``) and the 0.1-1 d decade covers 0.2-1 d.
+decades = ["0p1_1d", "1_10d", "10_100d", "100_1000d", "gt1000d"]
+power = F[[f"spectrum_power_{d}" for d in decades]].groupby(y).median()
 fig, ax = plt.subplots(figsize=(6, 3.8), layout="constrained")
 for name in ["Classical_Cepheid", "Mira", "Semireg_PV", "LSP", "RSG"]:
     ax.plot(range(len(decades)), power.loc[name], "o-", label=name)
-ax.set_xticks(range(len(decades)), [c.removeprefix("power_") for c in power.columns])
-ax.set(xlabel="decade of period", ylabel="median peak power", ylim=(0, 1))
+ax.set_xticks(range(len(decades)), ["0.2-1", "1-10", "10-100", "100-1000", ">1000"])
+ax.set(xlabel="decade of period [d]", ylabel="median peak power", ylim=(0, 1))
 ax.legend(fontsize="small")
 
 # %%
@@ -103,8 +87,8 @@ ax.legend(fontsize="small")
 # supergiants keep their power up beyond 1000 days. The decades are not
 # independent; the classifier learns from the whole profile. In the 5-fold
 # cross-validation of ``tests/real_data/test_asas_classes.py`` (a forest and a
-# support-vector machine per node, 22 classes), these ten features lift the
-# accuracy from 0.800 to 0.810 on average over eight runs.
+# support-vector machine per node, 22 classes) they lift the class accuracy
+# from about 0.800 to 0.81.
 
 # %%
 # Light curves folded at the recovered period
