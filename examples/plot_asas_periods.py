@@ -1,7 +1,7 @@
 """
-===============================================
+================================================
 Raw and re-ranked periods of ASAS variable stars
-===============================================
+================================================
 
 A periodogram's highest peak is not always the star's period. Ground-based
 surveys observe once a night, so a peak at ``1 / P +- 1`` cycle per day (a

@@ -68,9 +68,9 @@ print(F[["n_obs", "duration", "std", "stetson_k", "period_0", "period_0_snr"]].h
 # spread over periods tells more: from the same periodogram pass the
 # ``spectrum`` features give, per decade of period, the highest power on the
 # grid and its signal-to-noise (in standard deviations of the power over the
-# decade). Here the grid starts at 0.2 day, so the "under 0.1 d" decade is
-# empty (``fill_value``) and the 0.1-1 d decade covers 0.2-1 d.
-decades = ["0p1_1d", "1_10d", "10_100d", "100_1000d", "gt1000d"]
+# decade). The shortest "decade" runs from ``min_period`` (0.2 day here) to
+# 1 day.
+decades = ["lt1d", "1_10d", "10_100d", "100_1000d", "gt1000d"]
 power = F[[f"spectrum_power_{d}" for d in decades]].groupby(y).median()
 fig, ax = plt.subplots(figsize=(6, 3.8), layout="constrained")
 for name in ["Classical_Cepheid", "Mira", "Semireg_PV", "LSP", "RSG"]:

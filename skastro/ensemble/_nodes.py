@@ -99,6 +99,30 @@ def set_random_states(estimator, seed):
     return estimator
 
 
+def _fill_empty_columns(estimator, X):
+    """``X`` with its all-NaN columns set to 0 for histogram boosting.
+
+    scikit-learn's histogram binning fails on a column with no finite value
+    ("window shape cannot be larger than input array shape"); such a column
+    (a feature no object of a node has, e.g. a period decade beyond every
+    light curve's span) carries no information, and a constant column is
+    never split on, so predictions do not change.
+    """
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    if not isinstance(estimator, HistGradientBoostingClassifier):
+        return X
+    if not isinstance(X, np.ndarray) or X.dtype.kind != "f" or X.ndim != 2:
+        return X
+    empty = np.isnan(X).all(axis=0)
+    if not empty.any() or X.shape[0] == 0:
+        return X
+    X = X.copy()
+    X[:, empty] = 0.0
+    return X
+
+
 def fit_node(estimator, X, y, sample_weight):
     """Fit one node's estimator, with ``sample_weight`` where given."""
+    X = _fill_empty_columns(estimator, X)
     return estimator.fit(X, y, **sample_weight_kwargs(estimator, sample_weight))

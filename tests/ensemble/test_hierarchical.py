@@ -583,3 +583,16 @@ def test_calibrated_classifier():
     assert log_loss(y_te, proba, labels=raw.classes_) < log_loss(
         y_te, raw.predict_proba(X_te), labels=raw.classes_
     )
+
+
+def test_default_estimator_fits_an_all_nan_column():
+    # a feature no object has (all NaN) carries no information: the default
+    # boosted trees fit and predict as without it
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 3))
+    y = np.array(["a", "b", "c"])[(X[:, 0] > 0).astype(int) + (X[:, 2] > 1)]
+    X_nan = np.column_stack([X, np.full(120, np.nan)])
+    clf = HierarchicalClassifier(random_state=0)
+    with_nan = clf.fit(X_nan, y).predict_proba(X_nan)
+    without = HierarchicalClassifier(random_state=0).fit(X, y).predict_proba(X)
+    np.testing.assert_allclose(with_nan, without)

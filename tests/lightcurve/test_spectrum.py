@@ -136,6 +136,6 @@ def test_spectrum_is_in_all_not_in_fast_and_a_band_without_points_is_filled():
     for label in LABELS[1:5]:
         assert (out[f"spectrum_power_{label}_g"] > 0).all()
         assert (out[f"spectrum_power_{label}_r"] == -1.0).all()
-    # the 0.7 d signal makes 0.1-1 d the highest decade of the g band
+    # the 0.7 d signal makes the under-1 d decade the highest of the g band
     top = np.argmax([out[f"spectrum_power_{label}_g"][0] for label in LABELS])
-    assert LABELS[top] == "0p1_1d"
+    assert LABELS[top] == "lt1d"

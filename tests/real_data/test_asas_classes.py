@@ -83,7 +83,7 @@ def test_asas_variable_stars(require_data):
     # its S/N in each decade of period, from the one periodogram pass)
     lcf = LightCurveFeatures()
     X = lcf.fit_transform(curves)
-    assert sum(n.startswith("spectrum_") for n in lcf.get_feature_names_out()) == 12
+    assert sum(n.startswith("spectrum_") for n in lcf.get_feature_names_out()) == 10
     X = np.where(np.isfinite(X), X, -999.0)
     # per node, the forest soft-voted with an RBF support-vector machine on
     # quantile-normalised features (weights 0.75 / 0.25). C and the weights
@@ -140,5 +140,5 @@ def test_asas_variable_stars(require_data):
     # balanced >= 0.85
     assert scores["group accuracy"] >= 0.92
     assert scores["group balanced accuracy"] >= 0.85
-    assert scores["class accuracy"] >= 0.81
+    assert scores["class accuracy"] >= 0.812
     assert scores["class balanced accuracy"] >= 0.65

@@ -16,9 +16,10 @@ from __future__ import annotations
 from .._family import Family, FeatureSpec
 
 # Decades of period, in days, shortest first: [low, high), None open-ended.
+# The shortest runs from ``min_period`` (0.1 d by default) to 1 d, so that
+# no column is empty for every object under the defaults.
 DECADES = (
-    (None, 0.1),
-    (0.1, 1.0),
+    (None, 1.0),
     (1.0, 10.0),
     (10.0, 100.0),
     (100.0, 1000.0),
