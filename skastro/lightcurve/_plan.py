@@ -14,6 +14,7 @@ from ._features._registry import (
     FATS_NAMES,
     MULTIBAND_GROUPS,
     OPT_IN_FAMILIES,
+    OPT_IN_GROUPS,
     PERIODIC_FAMILIES,
     multiband_names,
     per_band_specs,
@@ -53,14 +54,14 @@ def resolve_features(features, n_peaks: int):
     if isinstance(features, str):
         if features == "all":
             base = [s.name for s in specs if s.family not in OPT_IN_FAMILIES]
-            groups = list(MULTIBAND_GROUPS)
+            groups = [g for g in MULTIBAND_GROUPS if g not in OPT_IN_GROUPS]
         elif features == "fast":
             skip = PERIODIC_FAMILIES + OPT_IN_FAMILIES
             base = [s.name for s in specs if s.family not in skip]
             groups = ["color_mean", "color_median", "color_max"]
         elif features == "transient":
             base = [s.name for s in specs if s.family == "transient"]
-            groups = []
+            groups = list(OPT_IN_GROUPS)
         else:  # fats
             base = [n for n in FATS_NAMES.values() if n in known]
             rename = {v: k for k, v in FATS_NAMES.items()}
@@ -115,6 +116,8 @@ def output_plan(features, n_peaks: int, bands) -> OutputPlan:
                 ]
             elif g == "period_multiband_best":
                 picked = [n for n in mb if n.startswith("period_multiband_best")]
+            elif g in OPT_IN_GROUPS:
+                picked = [n for n in mb if n.startswith(g + "_")]
             else:
                 suffix = "_" + g.split("_", 1)[1]
                 picked = [

@@ -199,3 +199,90 @@ def test_bands_are_fitted_separately():
         "bazin_amplitude_1",
     ]
     np.testing.assert_allclose(X[0], params[:, 0], rtol=1e-2)
+
+
+def _multiband_curves(seed, n, n_points, noise, n_bands=3):
+    """Bazin curves sharing (t0, tau_rise, tau_fall) across ``n_bands`` bands,
+    each band its own amplitude and baseline and its own random times; errors
+    ``max(noise, 1e-4)`` of the band's amplitude."""
+    rng = np.random.default_rng(seed)
+    shared = np.column_stack(
+        [rng.uniform(0, 20, n), rng.uniform(1, 6, n), rng.uniform(15, 50, n)]
+    )
+    amps = rng.uniform(100, 1000, (n, n_bands))
+    base = rng.uniform(-10, 10, (n, n_bands))
+    curves = []
+    for i in range(n):
+        rows = []
+        for b in range(n_bands):
+            t = np.sort(rng.uniform(-30, 150, n_points))
+            flux = bazin(t, amps[i, b], base[i, b], *shared[i])
+            flux += noise * amps[i, b] * rng.standard_normal(n_points)
+            err = np.full(n_points, max(noise, 1e-4) * amps[i, b])
+            rows.append(np.column_stack([t, flux, err, np.full(n_points, b)]))
+        curve = np.vstack(rows)
+        curves.append(curve[np.argsort(curve[:, 0], kind="stable")])
+    return curves, shared, amps
+
+
+def test_noiseless_multiband_bazin_recovers_the_shared_parameters():
+    # on noiseless 3-band curves the shared fit recovers t0, tau_rise and
+    # tau_fall, and each band's amplitude, within 1 %
+    curves, shared, amps = _multiband_curves(0, 20, 30, 0.0)
+    lcf = LightCurveFeatures(features=["bazin_multiband"]).fit(curves)
+    X = lcf.transform(curves)
+    assert lcf.get_feature_names_out().tolist() == [
+        "bazin_multiband_t0",
+        "bazin_multiband_rise_time",
+        "bazin_multiband_fall_time",
+        "bazin_multiband_reduced_chi2",
+        "bazin_multiband_amplitude_0",
+        "bazin_multiband_amplitude_1",
+        "bazin_multiband_amplitude_2",
+    ]
+    np.testing.assert_allclose(X[:, :3], shared, rtol=1e-2)
+    np.testing.assert_allclose(X[:, 4:], amps, rtol=1e-2)
+
+
+def test_shared_fit_finds_t0_better_than_the_per_band_fits_on_sparse_curves():
+    # 6 noisy points per band (5 % of the amplitude), 3 bands: the per-band
+    # fits barely constrain t0, the shared fit pools the bands. Measured on
+    # seeds 1-3 (200 curves): median |t0 error| 2.9-3.5 d shared against
+    # 12.2-13.6 d per band; asserted here at half the per-band median.
+    curves, shared, _ = _multiband_curves(0, 200, 6, 0.05)
+    lcf = LightCurveFeatures(features="transient").set_output(transform="pandas")
+    F = lcf.fit_transform(curves)
+    t0 = shared[:, 0]
+    err_shared = np.abs(F["bazin_multiband_t0"].to_numpy() - t0)
+    err_band = np.abs(F[[f"bazin_t0_{b}" for b in range(3)]].to_numpy() - t0[:, None])
+    assert np.all(np.isfinite(err_shared))
+    assert np.median(err_shared) < 0.5 * np.nanmedian(err_band)
+
+
+def test_multiband_fit_with_too_few_points_gives_fill_value():
+    # 3 bands have 9 parameters; like the per-band fits, fewer points than
+    # parameters + 1 give fill_value: 3 + 3 + 3 points are not fitted,
+    # 4 + 3 + 3 are. A band with 1 point is left out of the fit (its
+    # amplitude is fill_value): 4 + 4 + 1 points fit 7 parameters
+    curve = _multiband_curves(6, 1, 4, 0.0)[0][0]
+    bands = [curve[curve[:, 3] == b] for b in range(3)]
+    curves = [
+        np.vstack([bands[0][:3], bands[1][:3], bands[2][:3]]),
+        np.vstack([bands[0], bands[1][:3], bands[2][:3]]),
+        np.vstack([bands[0], bands[1], bands[2][:1]]),
+    ]
+    lcf = LightCurveFeatures(features=["bazin_multiband"], fill_value=-99.0)
+    X = lcf.fit_transform(curves)
+    assert np.all(X[0] == -99.0)
+    assert np.all(X[1] != -99.0)
+    assert np.all(X[2, :6] != -99.0) and X[2, 6] == -99.0
+
+
+def test_the_multiband_fit_is_in_the_transient_preset_only():
+    # "transient" with several bands adds the bazin_multiband group; "all"
+    # and "fast" leave it out
+    names = feature_definitions("transient", bands=["g", "r"])
+    assert "bazin_multiband_t0" in names and "bazin_multiband_amplitude_r" in names
+    for preset in ("all", "fast"):
+        defs = feature_definitions(preset, bands=["g", "r"])
+        assert not [n for n in defs if n.startswith("bazin_multiband")]

@@ -33,6 +33,12 @@ def colour_columns(batch, values, groups, n_peaks) -> list[np.ndarray]:
             for suffix in ("", "_amplitude", "_chi2_reduction", "_is_alias"):
                 cols.append(values[f"_period_multiband_best{suffix}"])
             continue
+        if group == "bazin_multiband":
+            for param in ("t0", "rise_time", "fall_time", "reduced_chi2"):
+                cols.append(values[f"_bazin_multiband_{param}"])
+            for b in range(n_bands):
+                cols.append(values[f"_bazin_multiband_amplitude_{b}"])
+            continue
         if group == "period_multiband":
             for j in range(n_peaks):
                 cols.append(values[f"_period_multiband_{j}"])

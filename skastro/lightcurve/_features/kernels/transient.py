@@ -62,20 +62,39 @@ def _softplus(x):
 
 
 @numba.njit(**_JIT)
-def _bazin_row(t, p, row):
-    """Bazin flux at ``t`` and its gradient on ``(A, B, t0, ln tr, ln tf)``."""
-    a, b, t0 = p[0], p[1], p[2]
-    tr, tf = np.exp(p[3]), np.exp(p[4])
+def _bazin_shape(t, a, t0, ln_tr, ln_tf, row, at):
+    """Bazin shape ``s`` (flux ``B + A s``) at ``t``; its gradient on
+    ``(t0, ln tr, ln tf)`` times ``a`` goes to ``row[at:at + 3]``."""
+    tr, tf = np.exp(ln_tr), np.exp(ln_tf)
     dt = t - t0
-    # s * r = exp(-dt / tf) / (1 + exp(-dt / tr)), in logs
+    # s = exp(-dt / tf) / (1 + exp(-dt / tr)), in logs
     sr = np.exp(min(-dt / tf - _softplus(-dt / tr), _MAX_EXP))
     one_r = _sigmoid(-dt / tr)  # 1 - r
+    row[at] = a * sr * (1.0 / tf - one_r / tr)
+    row[at + 1] = -a * sr * one_r * dt / tr
+    row[at + 2] = a * sr * dt / tf
+    return sr
+
+
+@numba.njit(**_JIT)
+def _bazin_row(t, p, row):
+    """Bazin flux at ``t`` and its gradient on ``(A, B, t0, ln tr, ln tf)``."""
+    sr = _bazin_shape(t, p[0], p[2], p[3], p[4], row, 2)
     row[0] = sr
     row[1] = 1.0
-    row[2] = a * sr * (1.0 / tf - one_r / tr)
-    row[3] = -a * sr * one_r * dt / tr
-    row[4] = a * sr * dt / tf
-    return b + a * sr
+    return p[1] + p[0] * sr
+
+
+@numba.njit(**_JIT)
+def _bazin_multiband_row(t, band, p, row):
+    """Multi-band Bazin flux of band column ``band`` at ``t`` and its
+    gradient on ``(t0, ln tr, ln tf, A_0, B_0, A_1, B_1, ...)``."""
+    row[3:] = 0.0
+    a = p[3 + 2 * band]
+    sr = _bazin_shape(t, a, p[0], p[1], p[2], row, 0)
+    row[3 + 2 * band] = sr
+    row[4 + 2 * band] = 1.0
+    return p[4 + 2 * band] + a * sr
 
 
 @numba.njit(**_JIT)
@@ -111,21 +130,23 @@ def _villar_row(t, p, row):
 
 
 @numba.njit(**_JIT)
-def _model_row(model, t, p, row):
+def _model_row(model, t, band, p, row):
     if model == 0:
         return _bazin_row(t, p, row)
+    if model == 2:
+        return _bazin_multiband_row(t, band, p, row)
     return _villar_row(t, p, row)
 
 
 @numba.njit(**_JIT)
-def _normal(model, t, f, w, p, jtj, grad, row):
+def _normal(model, t, f, w, band, p, jtj, grad, row):
     """Weighted chi2 at ``p``; fills ``J^T W J`` and ``J^T W r``."""
     k = p.shape[0]
     jtj[:, :] = 0.0
     grad[:] = 0.0
     chi2 = 0.0
     for i in range(t.shape[0]):
-        res = f[i] - _model_row(model, t[i], p, row)
+        res = f[i] - _model_row(model, t[i], band[i], p, row)
         chi2 += w[i] * res * res
         for u in range(k):
             wu = w[i] * row[u]
@@ -139,10 +160,10 @@ def _normal(model, t, f, w, p, jtj, grad, row):
 
 
 @numba.njit(**_JIT)
-def _chi2(model, t, f, w, p, row):
+def _chi2(model, t, f, w, band, p, row):
     chi2 = 0.0
     for i in range(t.shape[0]):
-        res = f[i] - _model_row(model, t[i], p, row)
+        res = f[i] - _model_row(model, t[i], band[i], p, row)
         chi2 += w[i] * res * res
     return chi2
 
@@ -202,14 +223,17 @@ def _init(model, start, t, f, p, lo, hi):
         lo[6], hi[6] = np.log(1e-3 * step), np.log(10.0 * dur)
     p[0] = 1.0
     p[1] = 0.0
-    unit = _model_row(model, t[ipk], p, np.empty(p.shape[0]))
+    unit = _model_row(model, t[ipk], 0, p, np.empty(p.shape[0]))
     p[0] = amp / max(unit, 1e-12)
     p[1] = base
 
 
 @numba.njit(**_JIT)
-def _fit(model, t, f, w, p, lo, hi, cov, max_iter, lam):
-    """Levenberg-Marquardt from ``p`` in bounds; returns chi2, fills ``p``, ``cov``."""
+def _fit(model, t, f, w, band, p, lo, hi, cov, max_iter, lam):
+    """Levenberg-Marquardt from ``p`` in bounds; returns chi2, fills ``p``, ``cov``.
+
+    ``band`` holds each point's band column (read by the multi-band model).
+    """
     k = p.shape[0]
     jtj = np.empty((k, k))
     grad = np.empty(k)
@@ -218,7 +242,7 @@ def _fit(model, t, f, w, p, lo, hi, cov, max_iter, lam):
     rhs = np.empty(k)
     dp = np.empty(k)
     trial = np.empty(k)
-    chi2 = _normal(model, t, f, w, p, jtj, grad, row)
+    chi2 = _normal(model, t, f, w, band, p, jtj, grad, row)
     for _ in range(max_iter):
         improved = False
         while lam < 1e12:
@@ -234,7 +258,7 @@ def _fit(model, t, f, w, p, lo, hi, cov, max_iter, lam):
             for u in range(k):
                 trial[u] = p[u] + dp[u]
             _clip(trial, lo, hi)
-            new = _chi2(model, t, f, w, trial, row)
+            new = _chi2(model, t, f, w, band, trial, row)
             if np.isfinite(new) and new <= chi2:
                 improved = True
                 break
@@ -243,7 +267,7 @@ def _fit(model, t, f, w, p, lo, hi, cov, max_iter, lam):
             break
         gain = chi2 - new
         p[:] = trial
-        chi2 = _normal(model, t, f, w, p, jtj, grad, row)
+        chi2 = _normal(model, t, f, w, band, p, jtj, grad, row)
         lam = max(lam / 3.0, 1e-12)
         if gain <= _TOL * chi2 or gain <= _ATOL:
             break
@@ -280,7 +304,7 @@ def _weak_kink(p, cov, t):
 
 
 @numba.njit(**_JIT)
-def _hop(t, f, w, p, lo, hi, cov, chi2, max_iter, q, qcov):
+def _hop(t, f, w, band, p, lo, hi, cov, chi2, max_iter, q, qcov):
     """Move Villar's plateau end ``t0 + gamma`` across samples while chi2 falls.
 
     The chi-square is smooth in ``gamma`` only while the kink stays between
@@ -309,7 +333,7 @@ def _hop(t, f, w, p, lo, hi, cov, chi2, max_iter, q, qcov):
             q[5] = np.log(nu2 / (1.0 - nu2))
             q[6] = np.log(g2)
             _clip(q, lo, hi)
-            c = _fit(1, t, f, w, q, lo, hi, qcov, _HOP_ITER, _LAM_SAFE)
+            c = _fit(1, t, f, w, band, q, lo, hi, qcov, _HOP_ITER, _LAM_SAFE)
             if c < chi2 * (1.0 - 1e-9):
                 moved = True
                 chi2 = c
@@ -322,7 +346,7 @@ def _hop(t, f, w, p, lo, hi, cov, chi2, max_iter, q, qcov):
                 if misses > 1:
                     break
     if moved:  # the short refits of the moves are finished
-        chi2 = _fit(1, t, f, w, p, lo, hi, cov, max_iter, _LAM_FIRST)
+        chi2 = _fit(1, t, f, w, band, p, lo, hi, cov, max_iter, _LAM_FIRST)
     return chi2
 
 
@@ -342,6 +366,7 @@ def _kernel(model, n_starts, t, f, err, offsets, max_iter, out):
             continue
         ts, fs = t[a:b], f[a:b]
         w = 1.0 / (err[a:b] * err[a:b])
+        band = np.zeros(n, np.int64)
         chi2 = np.inf
         # start 0 with little damping, then every start with strong damping
         for attempt in range(n_starts + 1):
@@ -349,13 +374,13 @@ def _kernel(model, n_starts, t, f, err, offsets, max_iter, out):
                 break  # a good fit: the other starts are skipped
             _init(model, max(attempt - 1, 0), ts, fs, q, lo, hi)
             lam = _LAM_FIRST if attempt == 0 else _LAM_SAFE
-            c = _fit(model, ts, fs, w, q, lo, hi, qcov, max_iter, lam)
+            c = _fit(model, ts, fs, w, band, q, lo, hi, qcov, max_iter, lam)
             if c < chi2 or attempt == 0:
                 chi2 = c
                 p[:] = q
                 cov[:, :] = qcov
         if model == 1 and np.isfinite(chi2) and _weak_kink(p, cov, ts):
-            chi2 = _hop(ts, fs, w, p, lo, hi, cov, chi2, max_iter, q, qcov)
+            chi2 = _hop(ts, fs, w, band, p, lo, hi, cov, chi2, max_iter, q, qcov)
         _natural(p, cov, k, out[s])
         out[s, 2 * k] = chi2 / (n - k)
 
