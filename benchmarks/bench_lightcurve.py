@@ -19,6 +19,7 @@ with ``--quick``) and the ratios skastro / peer. Never asserts.
   (they are ~1000x slower);
 - transient fits: Bazin and Villar fits (the ``"transient"`` features) on
   seeded Bazin flux curves, against light-curve's ``BazinFit`` / ``VillarFit``
+  (the multi-band fits of 3 bands against light-curve's fit of each band)
   with its fastest least-squares algorithm.
 
 ``--memory`` runs 10^6 light curves of 100 points through ``transform``
@@ -479,6 +480,24 @@ def bench_transient(n_objects, n_points, rows):
             if r > best:
                 best, best_alg = r, alg
         rows.append((label, f"light-curve {best_alg}", best, sk / best))
+    # the multi-band fits: 3 bands of n_points / 3 points sharing the shape,
+    # against light-curve's fit of each band on its own (it has no shared fit)
+    band = np.arange(n_points) % 3
+    multi = [np.column_stack([t[i], flux[i], err[i], band]) for i in range(n_objects)]
+    per_band = [
+        (t[i][band == b], flux[i][band == b], err[i][band == b])
+        for i in range(n_objects)
+        for b in range(3)
+    ]
+    for model, cls in (("bazin", lc.BazinFit), ("villar", lc.VillarFit)):
+        lcf = LightCurveFeatures(features=[f"{model}_multiband"]).fit(multi)
+        lcf.transform(multi[:20])
+        sk = rate(lambda lcf=lcf: lcf.transform(multi), n_objects, repeat=2)
+        label = f"{model} multi-band fit (3 bands)"
+        rows.append((label, "skastro", sk, None))
+        ex = cls("lmsder")
+        r = rate(lambda ex=ex: ex.many(per_band, n_jobs=1), n_objects)
+        rows.append((label, "light-curve lmsder per band", r, sk / r))
 
 
 def main(argv=None):

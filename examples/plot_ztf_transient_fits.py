@@ -8,8 +8,9 @@ sigmoid rise and an exponential decline (Bazin et al. 2009), with, in the
 model of Villar et al. (2019), a linear plateau between them for the
 hydrogen-rich supernovae. :class:`~skastro.lightcurve.LightCurveFeatures`
 with ``features="transient"`` fits both models to every band of every light
-curve in one compiled batch, and returns the fitted parameters, their
-uncertainties and the reduced chi-square as features.
+curve, and to all bands at once with shared time parameters, in one
+compiled batch, and returns the fitted parameters, their uncertainties and
+the reduced chi-square as features.
 
 We fit two ZTF sets: supernovae of several types
 (:func:`~skastro.datasets.fetch_ztf_sne`) and type Ia supernovae of the
@@ -48,6 +49,7 @@ print(curves)
 # ---------------------------------
 # One call fits the 2 bands of the 30 supernovae. A band with fewer points
 # than the model has parameters + 1 (6 for Bazin, 8 for Villar) gets NaN.
+# Every parameter comes with its 1-sigma uncertainty (``*_err``).
 lcf = LightCurveFeatures(features="transient", bands=["g", "r"])
 lcf.set_output(transform="pandas")
 F = lcf.fit_transform(curves)
@@ -123,6 +125,53 @@ for ax, kind in zip(axes, ["SNIa", "SNIbc", "SNII", "SLSN"]):
         ax.plot(grid, villar(grid, params(row, "villar", band)), "--", color=colour)
     ax.set(xlabel="MJD", ylabel="flux (uJy)", title=f"{kind}: {curves.ids[i]}")
 axes[0].legend()
+
+
+# %%
+# One shape shared by the bands
+# -----------------------------
+# With several bands, ``features="transient"`` also fits each model to all
+# bands at once (groups ``bazin_multiband`` and ``villar_multiband``): the
+# reference time and time scales (and Villar's plateau) are shared, each
+# band has its own amplitude and baseline. A band too sparse for a fit of
+# its own borrows the shape of the others. The supernova with the fewest g
+# points (at least 3) among those the shared Villar fit reaches: per-band Villar fits
+# (dashed, where the band has enough points) and the shared fit (solid).
+def shared(row, model, band):
+    prefix = f"{model}_multiband_"
+    p = {
+        c[len(prefix) :]: row[c]
+        for c in row.index
+        if c.startswith(prefix) and "_err" not in c
+    }
+    p["amplitude"], p["baseline"] = p[f"amplitude_{band}"], p[f"baseline_{band}"]
+    return p
+
+
+n_g = np.array([np.sum(curves[i]["band"] == "g") for i in range(len(curves))])
+reached = F["villar_multiband_t0"].notna().values & (n_g >= 3)
+i = int(np.flatnonzero(reached)[np.argmin(n_g[reached])])
+lc, row = curves[i], F.iloc[i]
+grid = np.linspace(lc["time"].min() - 10, lc["time"].max() + 10, 400)
+fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+for band, colour in [("g", "C2"), ("r", "C3")]:
+    sel = lc["band"] == band
+    ax.errorbar(lc["time"][sel], lc["mag"][sel], lc["err"][sel], fmt="o", color=colour)
+    ax.plot(grid, villar(grid, shared(row, "villar", band)), color=colour, label=band)
+    if np.isfinite(row[f"villar_t0_{band}"]):
+        ax.plot(grid, villar(grid, params(row, "villar", band)), "--", color=colour)
+ax.set(
+    xlabel="MJD",
+    ylabel="flux (uJy)",
+    title=f"{y[i]} {curves.ids[i]}: {n_g[i]} g points",
+)
+ax.legend()
+print(
+    "shared Villar fit:",
+    row[[f"villar_multiband_{p}" for p in ("t0", "rise_time", "fall_time")]]
+    .round(2)
+    .to_dict(),
+)
 
 # %%
 # Rise and decline times by class

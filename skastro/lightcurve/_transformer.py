@@ -46,14 +46,14 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         ``"all"``: everything but the transient fits; ``"fast"``: ``"all"``
         but the periodogram and folded-curve features; ``"transient"``: the
         Bazin and Villar fits per band, and with several bands the
-        multi-band Bazin fit with shared time parameters (``mag`` must then
-        hold fluxes); ``"fats"``:
+        multi-band Bazin and Villar fits with shared time parameters (``mag``
+        must then hold fluxes); ``"fats"``:
         the FATS / feets features skastro defines, under their FATS names (see
         :func:`feature_definitions` for how definitions differ). A list picks
         features by their skastro names (without band suffix) and the
         multi-band groups ``"color_mean"``, ``"color_median"``,
-        ``"color_max"``, ``"period_multiband"``, ``"period_multiband_best"``
-        and ``"bazin_multiband"``.
+        ``"color_max"``, ``"period_multiband"``, ``"period_multiband_best"``,
+        ``"bazin_multiband"`` and ``"villar_multiband"``.
     bands : list of str or int, default=None
         The bands, in the order colours are taken (``["g", "r", "i"]`` gives
         ``g - r`` and ``r - i``). ``None`` learns the sorted unique bands

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .families.transient import MULTIBAND_GROUPS, multiband_suffixes
+
+# multi-band transient group -> model
+TRANSIENT_GROUPS = {group: model for model, group in MULTIBAND_GROUPS.items()}
+
 
 def colour_columns(batch, values, groups, n_peaks) -> list[np.ndarray]:
     """Columns of the selected multi-band groups, in output order.
@@ -33,11 +38,10 @@ def colour_columns(batch, values, groups, n_peaks) -> list[np.ndarray]:
             for suffix in ("", "_amplitude", "_chi2_reduction", "_is_alias"):
                 cols.append(values[f"_period_multiband_best{suffix}"])
             continue
-        if group == "bazin_multiband":
-            for param in ("t0", "rise_time", "fall_time", "reduced_chi2"):
-                cols.append(values[f"_bazin_multiband_{param}"])
-            for b in range(n_bands):
-                cols.append(values[f"_bazin_multiband_amplitude_{b}"])
+        if group in TRANSIENT_GROUPS:
+            model = TRANSIENT_GROUPS[group]
+            for suffix in multiband_suffixes(model, range(n_bands)):
+                cols.append(values[f"_{group}_{suffix}"])
             continue
         if group == "period_multiband":
             for j in range(n_peaks):

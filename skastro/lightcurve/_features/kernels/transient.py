@@ -98,12 +98,13 @@ def _bazin_multiband_row(t, band, p, row):
 
 
 @numba.njit(**_JIT)
-def _villar_row(t, p, row):
-    """Villar flux and its gradient on ``(A, B, t0, ln tr, ln tf, logit nu, ln g)``."""
-    a, b, t0 = p[0], p[1], p[2]
-    tr, tf = np.exp(p[3]), np.exp(p[4])
-    nu = _sigmoid(p[5])
-    gam = np.exp(p[6])
+def _villar_shape(t, a, t0, ln_tr, ln_tf, u, lg, row, at):
+    """Villar shape ``s`` (flux ``B + A s``) at ``t``; its gradient on
+    ``(t0, ln tr, ln tf, logit nu, ln g)`` times ``a`` goes to
+    ``row[at:at + 5]``."""
+    tr, tf = np.exp(ln_tr), np.exp(ln_tf)
+    nu = _sigmoid(u)
+    gam = np.exp(lg)
     dt = t - t0
     r = _sigmoid(dt / tr)
     one_r = _sigmoid(-dt / tr)
@@ -119,14 +120,33 @@ def _villar_row(t, p, row):
         dg_tf = g * (dt - gam) / tf
         dg_u = -g * nu
         dg_lg = g * gam / tf
-    row[0] = r * g
+    row[at] = a * (-r * one_r / tr * g + r * dg_t0)
+    row[at + 1] = -a * g * r * one_r * dt / tr
+    row[at + 2] = a * r * dg_tf
+    row[at + 3] = a * r * dg_u
+    row[at + 4] = a * r * dg_lg
+    return r * g
+
+
+@numba.njit(**_JIT)
+def _villar_row(t, p, row):
+    """Villar flux and its gradient on ``(A, B, t0, ln tr, ln tf, logit nu, ln g)``."""
+    s = _villar_shape(t, p[0], p[2], p[3], p[4], p[5], p[6], row, 2)
+    row[0] = s
     row[1] = 1.0
-    row[2] = a * (-r * one_r / tr * g + r * dg_t0)
-    row[3] = -a * g * r * one_r * dt / tr
-    row[4] = a * r * dg_tf
-    row[5] = a * r * dg_u
-    row[6] = a * r * dg_lg
-    return b + a * r * g
+    return p[1] + p[0] * s
+
+
+@numba.njit(**_JIT)
+def _villar_multiband_row(t, band, p, row):
+    """Multi-band Villar flux of band column ``band`` at ``t`` and its gradient
+    on ``(t0, ln tr, ln tf, logit nu, ln g, A_0, B_0, A_1, B_1, ...)``."""
+    row[5:] = 0.0
+    a = p[5 + 2 * band]
+    s = _villar_shape(t, a, p[0], p[1], p[2], p[3], p[4], row, 0)
+    row[5 + 2 * band] = s
+    row[6 + 2 * band] = 1.0
+    return p[6 + 2 * band] + a * s
 
 
 @numba.njit(**_JIT)
@@ -135,6 +155,8 @@ def _model_row(model, t, band, p, row):
         return _bazin_row(t, p, row)
     if model == 2:
         return _bazin_multiband_row(t, band, p, row)
+    if model == 3:
+        return _villar_multiband_row(t, band, p, row)
     return _villar_row(t, p, row)
 
 
@@ -285,26 +307,27 @@ def _fit(model, t, f, w, band, p, lo, hi, cov, max_iter, lam):
 
 
 @numba.njit(**_JIT)
-def _weak_kink(p, cov, t):
+def _weak_kink(p, cov, t, at):
     """Whether a Villar fit's kink may sit in the wrong sample interval.
 
     True when the plateau slope ``nu / gamma`` and the decline slope
     ``(1 - nu) / tau_fall`` differ by less than ``_WEAK_KINK`` (the kink
     barely shows) and the uncertainty of ``gamma`` is below twice the mean
     sampling step (the data resolve the kink to an interval; noisier data
-    do not, and moving it buys nothing).
+    do not, and moving it buys nothing). ``t0`` is ``p[at]`` (the shape's
+    parameters follow it); ``t`` is sorted.
     """
-    nu = _sigmoid(p[5])
-    gam = np.exp(p[6])
+    nu = _sigmoid(p[at + 3])
+    gam = np.exp(p[at + 4])
     plateau = nu / gam
-    decline = (1.0 - nu) / np.exp(p[4])
+    decline = (1.0 - nu) / np.exp(p[at + 2])
     step = (t[t.shape[0] - 1] - t[0]) / (t.shape[0] - 1)
-    resolved = gam * np.sqrt(max(cov[6, 6], 0.0)) < 2.0 * step
+    resolved = gam * np.sqrt(max(cov[at + 4, at + 4], 0.0)) < 2.0 * step
     return resolved and abs(plateau - decline) < _WEAK_KINK * max(plateau, decline)
 
 
 @numba.njit(**_JIT)
-def _hop(t, f, w, band, p, lo, hi, cov, chi2, max_iter, q, qcov):
+def _hop(model, at, t, f, w, band, p, lo, hi, cov, chi2, max_iter, q, qcov):
     """Move Villar's plateau end ``t0 + gamma`` across samples while chi2 falls.
 
     The chi-square is smooth in ``gamma`` only while the kink stays between
@@ -313,40 +336,41 @@ def _hop(t, f, w, band, p, lo, hi, cov, chi2, max_iter, q, qcov):
     moved to the middle of the next interval (later, then earlier; one
     interval may be skipped) with the plateau slope ``nu / gamma`` kept,
     refitted, and the move kept where the chi-square falls. Returns the
-    chi-square; ``p``, ``cov`` are updated.
+    chi-square; ``p``, ``cov`` are updated. ``model`` is the Villar model
+    code (1 per band, 3 multi-band), ``t0`` is ``p[at]``; ``t`` is sorted.
     """
     n = t.shape[0]
     moved = False
     for direction in (1, -1):
-        j = np.searchsorted(t, p[2] + np.exp(p[6]))  # t[j - 1] < kink <= t[j]
+        j = np.searchsorted(t, p[at] + np.exp(p[at + 4]))  # t[j - 1] < kink <= t[j]
         misses = 0
         for _ in range(_MAX_HOPS):
             j += direction
             if j < 1 or j >= n:
                 break
-            gam = np.exp(p[6])
-            g2 = 0.5 * (t[j - 1] + t[j]) - p[2]
+            gam = np.exp(p[at + 4])
+            g2 = 0.5 * (t[j - 1] + t[j]) - p[at]
             if not g2 > 0.0:
                 break
-            nu2 = min(max(_sigmoid(p[5]) * g2 / gam, 1e-6), 1.0 - 1e-6)
+            nu2 = min(max(_sigmoid(p[at + 3]) * g2 / gam, 1e-6), 1.0 - 1e-6)
             q[:] = p
-            q[5] = np.log(nu2 / (1.0 - nu2))
-            q[6] = np.log(g2)
+            q[at + 3] = np.log(nu2 / (1.0 - nu2))
+            q[at + 4] = np.log(g2)
             _clip(q, lo, hi)
-            c = _fit(1, t, f, w, band, q, lo, hi, qcov, _HOP_ITER, _LAM_SAFE)
+            c = _fit(model, t, f, w, band, q, lo, hi, qcov, _HOP_ITER, _LAM_SAFE)
             if c < chi2 * (1.0 - 1e-9):
                 moved = True
                 chi2 = c
                 p[:] = q
                 cov[:, :] = qcov
-                j = np.searchsorted(t, p[2] + np.exp(p[6]))
+                j = np.searchsorted(t, p[at] + np.exp(p[at + 4]))
                 misses = 0
             else:
                 misses += 1  # one interval may be skipped, not two
                 if misses > 1:
                     break
     if moved:  # the short refits of the moves are finished
-        chi2 = _fit(1, t, f, w, band, p, lo, hi, cov, max_iter, _LAM_FIRST)
+        chi2 = _fit(model, t, f, w, band, p, lo, hi, cov, max_iter, _LAM_FIRST)
     return chi2
 
 
@@ -379,8 +403,8 @@ def _kernel(model, n_starts, t, f, err, offsets, max_iter, out):
                 chi2 = c
                 p[:] = q
                 cov[:, :] = qcov
-        if model == 1 and np.isfinite(chi2) and _weak_kink(p, cov, ts):
-            chi2 = _hop(ts, fs, w, band, p, lo, hi, cov, chi2, max_iter, q, qcov)
+        if model == 1 and np.isfinite(chi2) and _weak_kink(p, cov, ts, 2):
+            chi2 = _hop(1, 2, ts, fs, w, band, p, lo, hi, cov, chi2, max_iter, q, qcov)
         _natural(p, cov, k, out[s])
         out[s, 2 * k] = chi2 / (n - k)
 
