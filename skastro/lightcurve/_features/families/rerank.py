@@ -84,7 +84,8 @@ def _compute(batch, names, values):
 
 MODEL = (
     "weighted least-squares fit of h <= n_harmonics harmonics and an offset"
-    " (h by the lowest BIC = chi2 + n_params ln N)"
+    " (h by the lowest BIC = V ln(chi2 / N) + n_params ln V, N points in V"
+    " visits)"
 )
 
 FAMILY = Family(

@@ -17,14 +17,15 @@ wrong. The variance is estimated from the fit, not taken from the errors:
 with a second pulsation mode or an eclipse the harmonics cannot follow,
 ``chi2 / N`` is 10-100 and ``chi2_h + r_h ln N`` would read chance
 reductions of that misfit as "very strong" evidence (on dense multi-band
-data it picked twice the period of 17 % of double-mode stars, which the
+data it picked twice the period of 21 % of double-mode RR Lyrae, which the
 unknown-variance form does not). And the evidence counts visits, not
 points: the bands of one visit see the same unmodelled signal at the same
-phase, so their residuals are not independent (Kish's design effect;
+phase, so their residuals are not independent (Kish's design effect, Kish 1965;
 with ``V`` for ``N`` a random sinusoid at half the frequency no longer
 explains "significantly" a five-band visit's shared misfit). On sparse
 data (one point per visit) ``V = N``, and where the model fits (``chi2 /
-N ~ 1``) the form is ``chi2_h + r_h ln N`` less a constant. ``scorer``:
+N ~ 1``) ``N ln(chi2_h / N) ~ chi2_h - N``: the form is then about
+``chi2_h + r_h ln N`` less a constant. ``scorer``:
 
 - ``0`` (``"harmonic"``): the lowest BIC wins; the three best (and the
   raw top peak) are first refined in frequency (three parabolic steps on
