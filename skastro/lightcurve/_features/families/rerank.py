@@ -47,7 +47,9 @@ def best_period_values(
     k = n_candidates
     with np.errstate(divide="ignore", invalid="ignore"):
         band_freq = 1.0 / peaks.period[:, :k]
-        mb_freq = 1.0 / peaks.multiband_period[:, :k]
+        mb_freq = 1.0 / np.hstack(
+            [peaks.multiband_period[:, :k], peaks.shared_period[:, :k]]
+        )
     per_band, multi, res = rerank(
         batch,
         band_freq,
