@@ -86,8 +86,9 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         ``1 / (oversampling * time_span)`` for each object.
     n_candidates : int, default=5
         Highest periodogram peaks re-ranked into ``period_best`` (and
-        ``period_multiband_best``), each with its 1-day aliases
-        (``f +- 1`` per day), half and double period.
+        ``period_multiband_best``: those of the multi-band power and of a
+        shared-shape one, one sinusoid for all bands), each with its 1-day
+        aliases (``f +- 1`` per day), half and double period.
     n_harmonics : int, default=2
         Most harmonics of the model that re-scores the candidates (the
         number used, 1 to ``n_harmonics``, is chosen by the BIC).

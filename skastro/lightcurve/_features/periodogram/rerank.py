@@ -1,7 +1,10 @@
 """Re-ranking of periodogram candidates by a multi-harmonic fit (numba).
 
 For each series (every band alone, and with several bands all of them
-together) the candidates are the ``K`` highest periodogram peaks ``f`` and,
+together) the candidates are the ``K`` highest periodogram peaks ``f`` (for
+all bands together, those of the multi-band power and those of the
+shared-shape multi-band power, one sinusoid for all bands: the model below
+with one harmonic, whose peaks ~10 points per band find more often) and,
 for each, ``f + 1``, ``f - 1`` (the daily beat aliases, in cycles per day),
 ``f / 2`` and ``2 f`` (double and half the period), kept when inside the
 object's frequency grid and not within half a grid step of an earlier one.
