@@ -95,10 +95,10 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
     period_scorer : {"harmonic", "entropy"}, default="harmonic"
         How candidates are ranked: ``"harmonic"``, the lowest BIC (V
         ln(chi2 / N) + n_params ln V, with N points in V visits: points
-        under 0.01 d apart count once) of the weighted multi-harmonic fit;
-        ``"entropy"``, the lowest conditional entropy of the folded curve
-        (Graham et al. 2013). Either way the winner is refined by the fit's
-        chi-square.
+        of different bands under 0.01 d apart count once) of the weighted
+        multi-harmonic fit; ``"entropy"``, the lowest conditional entropy
+        of the folded curve (Graham et al. 2013). Either way the winner is
+        refined by the fit's chi-square.
     fill_value : float, default=np.nan
         Value of a feature that an object cannot support (too few points, no
         data in a band, zero variance, ...).

@@ -13,22 +13,23 @@ Each candidate is fitted by weighted least squares with the model of
 offset and ``h`` harmonics; several: an offset per band and shared
 harmonics) and scored by the Bayesian information criterion of a Gaussian
 of unknown variance, ``BIC = V ln(chi2_h / N) + r_h ln V`` (``r_h`` the
-rank of the design, ``N`` the points, ``V`` the visits: groups of points
-less than ``VISIT_GAP`` apart), minimised over ``h``: a double period must
-earn the harmonics it needs. Two choices make it robust where the model is
-wrong. The variance is estimated from the fit, not taken from the errors:
-with a second pulsation mode or an eclipse the harmonics cannot follow,
-``chi2 / N`` is 10-100 and ``chi2_h + r_h ln N`` would read chance
-reductions of that misfit as "very strong" evidence (on dense multi-band
-data it picked twice the period of 21 % of double-mode RR Lyrae, which the
-unknown-variance form does not). And the evidence counts visits, not
-points: the bands of one visit see the same unmodelled signal at the same
-phase, so their residuals are not independent (Kish's design effect, Kish 1965;
-with ``V`` for ``N`` a random sinusoid at half the frequency no longer
-explains "significantly" a five-band visit's shared misfit). On sparse
-data (one point per visit) ``V = N``, and where the model fits (``chi2 /
-N ~ 1``) ``N ln(chi2_h / N) ~ chi2_h - N``: the form is then about
-``chi2_h + r_h ln N`` less a constant. ``scorer``:
+rank of the design, ``N`` the points, ``V`` the visits: points of
+different bands less than ``VISIT_GAP`` apart count once), minimised over
+``h``: a double period must earn the harmonics it needs. Two choices make
+it robust where the model is wrong. The variance is estimated from the
+fit, not taken from the errors: with a second pulsation mode or an eclipse
+the harmonics cannot follow, ``chi2 / N`` is 10-100 and ``chi2_h + r_h ln
+N`` would read chance reductions of that misfit as "very strong" evidence
+(on dense multi-band data it picked twice the period of 21 % of
+double-mode RR Lyrae, which the unknown-variance form does not). And the
+evidence counts visits, not points: the bands of one visit see the same
+unmodelled signal at the same phase, so their residuals are not
+independent (the design effect of Kish 1965; with ``V`` for ``N`` a random
+sinusoid at half the frequency no longer explains "significantly" a
+five-band visit's shared misfit). With one band, or one point per visit,
+``V = N``, and where the model fits (``chi2 / N ~ 1``) ``N ln(chi2_h / N)
+~ chi2_h - N``: the form is then about ``chi2_h + r_h ln N`` less a
+constant. ``scorer``:
 
 - ``0`` (``"harmonic"``): the lowest BIC wins; the three best (and the
   raw top peak) are first refined in frequency (three parabolic steps on
@@ -62,8 +63,8 @@ SCORERS = ("harmonic", "entropy")
 # to replace the raw top peak under the harmonic scorer
 BIC_MARGIN = 10.0
 N_PHASE, N_MAG = 10, 5
-# points closer in time than this [days] are one visit (one row of BIC
-# evidence): the bands of a drift scan, a few exposures in a row
+# points of different bands closer in time than this [days] are one visit
+# (one unit of BIC evidence): the bands of a drift scan
 VISIT_GAP = 0.01
 _N_REFINE = 3  # candidates refined before the final comparison
 # outputs per series: frequency, amplitude, chi2 reduction, not the raw top
@@ -133,14 +134,28 @@ def _candidates(peaks, fmin, fmax, df):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _n_visits(tr, gap):
-    """Visits: groups of points less than ``gap`` apart in time."""
-    ts = np.sort(tr)
-    n = 1 if ts.shape[0] > 0 else 0
-    for i in range(1, ts.shape[0]):
-        if ts[i] - ts[i - 1] >= gap:
-            n += 1
-    return n
+def _n_visits(tr, bidx, nb, gap):
+    """Visits: points of different bands less than ``gap`` apart in time.
+
+    Walking the points in time order, a point opens a new visit when it is
+    ``gap`` or more after the previous one or when its band is already in
+    the current visit, so a visit holds at most one point per band and a
+    single band's points (continuous photometry included) are each a visit.
+    """
+    n = tr.shape[0]
+    if n == 0:
+        return 0
+    order = np.argsort(tr)
+    seen = np.zeros(nb, dtype=np.bool_)
+    count = 1
+    seen[bidx[order[0]]] = True
+    for r in range(1, n):
+        i = order[r]
+        if tr[i] - tr[order[r - 1]] >= gap or seen[bidx[i]]:
+            count += 1
+            seen[:] = False
+        seen[bidx[i]] = True
+    return count
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -148,7 +163,7 @@ def _select(
     tr, y, w, u, bidx, nb, peaks, grid, n_harm, band_terms, scorer, margin, work, gap
 ):
     """(frequency, h, is_alias) of the best candidate; NaN frequency if none."""
-    n_eff = _n_visits(tr, gap)
+    n_eff = _n_visits(tr, bidx, nb, gap)
     fmin, fmax, df = grid
     cand, origin = _candidates(peaks, fmin, fmax, df)
     nc = cand.shape[0]
