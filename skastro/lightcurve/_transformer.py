@@ -86,16 +86,19 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
         ``1 / (oversampling * time_span)`` for each object.
     n_candidates : int, default=5
         Highest periodogram peaks re-ranked into ``period_best`` (and
-        ``period_multiband_best``), each with its 1-day aliases
-        (``f +- 1`` per day), half and double period.
+        ``period_multiband_best``: those of the multi-band power and of a
+        shared-shape one, one sinusoid for all bands), each with its 1-day
+        aliases (``f +- 1`` per day), half and double period.
     n_harmonics : int, default=2
         Most harmonics of the model that re-scores the candidates (the
         number used, 1 to ``n_harmonics``, is chosen by the BIC).
     period_scorer : {"harmonic", "entropy"}, default="harmonic"
-        How candidates are ranked: ``"harmonic"``, the lowest BIC (chi2 +
-        n_params ln N) of the weighted multi-harmonic fit; ``"entropy"``,
-        the lowest conditional entropy of the folded curve (Graham et al.
-        2013). Either way the winner is refined by the fit's chi-square.
+        How candidates are ranked: ``"harmonic"``, the lowest BIC (V
+        ln(chi2 / N) + n_params ln V, with N points in V visits: points
+        of different bands under 0.01 d apart count once) of the weighted
+        multi-harmonic fit; ``"entropy"``, the lowest conditional entropy
+        of the folded curve (Graham et al. 2013). Either way the winner is
+        refined by the fit's chi-square.
     fill_value : float, default=np.nan
         Value of a feature that an object cannot support (too few points, no
         data in a band, zero variance, ...).

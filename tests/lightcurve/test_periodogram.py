@@ -3,7 +3,7 @@
 import light_curve as lc
 import numpy as np
 import pytest
-from astropy.timeseries import LombScargle
+from astropy.timeseries import LombScargle, LombScargleMultiband
 from astropy.timeseries.periodograms.lombscargle._statistics import fap_baluev
 
 from skastro.lightcurve import LightCurveFeatures
@@ -62,7 +62,7 @@ def test_every_method_has_a_tolerance_and_one_is_exact():
 def test_peaks_match_reference_power(method):
     rtol = RTOL[method]
     curves, _ = _periodic(0, n_objects=3, span=100.0)
-    peak_f, peak_p, peak_snr, fap, _, _ = periodogram_peaks(
+    peak_f, peak_p, peak_snr, fap, *_ = periodogram_peaks(
         _batch(curves),
         n_peaks=3,
         min_period=0.4,
@@ -88,7 +88,7 @@ def test_peaks_match_reference_power(method):
 
 def test_power_matches_astropy():
     curves, _ = _periodic(1, n_objects=3)
-    _, peak_p, _, _, _, _ = periodogram_peaks(
+    _, peak_p, *_ = periodogram_peaks(
         _batch(curves), n_peaks=1, min_period=0.4, max_period=50.0, oversampling=5
     )
     for i, c in enumerate(curves):
@@ -103,7 +103,7 @@ def test_period_matches_light_curve_on_the_same_grid():
     curves, periods = _periodic(2, n_objects=8, n=80)
     k1 = 2**14
     df = 2.0 / k1  # grid up to 2 cycles per day
-    peak_f, _, peak_snr, _, _, _ = periodogram_peaks(
+    peak_f, _, peak_snr, *_ = periodogram_peaks(
         _batch(curves),
         n_peaks=1,
         min_period=0.4,
@@ -182,6 +182,46 @@ def test_multiband_power_is_chi2_weighted_sum():
     assert power == pytest.approx(mb.max(), rel=1e-6)
     assert abs(1 / period - freqs[mb.argmax()]) <= 0.5 * df
     assert period == pytest.approx(3.3, rel=5e-3)
+
+
+def _multiband_batch(curves, n_bands):
+    """SegmentBatch of (t, m, e, band) curves, band after band per object."""
+    parts = [c[c[:, 3] == b] for c in curves for b in range(n_bands)]
+    t, m, e = (np.concatenate([p[:, j] for p in parts]) for j in range(3))
+    offsets = np.concatenate([[0], np.cumsum([len(p) for p in parts])])
+    return SegmentBatch(t, m, e, offsets, n_objects=len(curves), n_bands=n_bands)
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+def test_shared_multiband_peaks_match_astropy(method):
+    # the shared-shape multi-band peaks (the re-ranking's extra candidates)
+    # are the local maxima of astropy's LombScargleMultiband(nterms_base=1,
+    # nterms_band=0) power on the same grid, highest first, within a grid
+    # step (the peak is refined by a parabola between grid points)
+    rng = np.random.default_rng(7)
+    n_bands, span, oversampling = 3, 120.0, 5
+    curves = []
+    for _ in range(3):
+        t = np.sort(rng.uniform(0, span, 90))
+        band = rng.integers(0, n_bands, t.size)
+        e = rng.uniform(0.02, 0.2, t.size)
+        x = 2 * np.pi * t / rng.uniform(0.5, 5.0)
+        m = 15 + 0.3 * band + (0.4 - 0.1 * band) * np.sin(x) + 0.1 * np.sin(2 * x)
+        curves.append(np.column_stack([t, m + rng.normal(0, 1, t.size) * e, e, band]))
+    kwargs = dict(n_peaks=3, min_period=0.2, max_period=None, oversampling=5)
+    peaks = periodogram_peaks(
+        _multiband_batch(curves, n_bands), method=method, **kwargs
+    )
+    for o, c in enumerate(curves):
+        t, m, e, band = c.T
+        df = 1 / (oversampling * (t.max() - t.min()))
+        freqs = df * np.arange(1, int(1 / (0.2 * df)) + 1)
+        ls = LombScargleMultiband(
+            t, m, band.astype(int), e, nterms_base=1, nterms_band=0
+        )
+        power = ls.power(freqs, method="flexible")
+        top = freqs[_local_maxima(power)[:3]]
+        np.testing.assert_allclose(1 / peaks.shared_period[o], top, atol=df)
 
 
 def test_period_recovery_on_make_light_curves():

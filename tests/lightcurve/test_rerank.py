@@ -97,3 +97,20 @@ def test_entropy_scorer_finds_the_period():
     curve = _curve(2.345)
     lcf = LightCurveFeatures(features=["period_best"], period_scorer="entropy")
     assert abs(lcf.fit_transform([curve])[0, 0] / 2.345 - 1) < 1e-3
+
+
+def test_visits_count_the_bands_of_one_epoch_once():
+    # the BIC's evidence unit: five bands 72 s apart are one visit, a second
+    # point of a band already in the visit opens a new one (continuous
+    # single-band photometry keeps one visit per point), and a gap of
+    # VISIT_GAP or more opens a new one whatever the band
+    from skastro.lightcurve._features.periodogram.rerank import VISIT_GAP, _n_visits
+
+    epochs = np.array([0.0, 1.3, 2.7])
+    tr = (epochs[:, None] + np.arange(5) * 72 / 86400).ravel()
+    band = np.tile(np.arange(5), 3)
+    assert _n_visits(tr, band, 5, VISIT_GAP) == 3
+    cadence = np.arange(50) * 2 / 1440  # 2-minute cadence, one band
+    assert _n_visits(cadence, np.zeros(50, dtype=np.int64), 1, VISIT_GAP) == 50
+    pair = np.array([0.0, 1.5 * VISIT_GAP])
+    assert _n_visits(pair, np.array([0, 1]), 2, VISIT_GAP) == 2

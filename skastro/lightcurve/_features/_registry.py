@@ -113,8 +113,10 @@ def multiband_names(bands, n_peaks: int = 3) -> dict[str, str]:
         " nterms_band=0))"
     )
     out["period_multiband_best"] = (
-        "best period among the n_candidates highest multi-band peaks, their"
-        " 1-day aliases, half and double periods, by period_scorer" + model
+        "best period among the n_candidates highest peaks of the multi-band"
+        " power and of the shared-shape multi-band power (one sinusoid for all"
+        " bands), their 1-day aliases, half and double periods, by"
+        " period_scorer" + model
     )
     out["period_multiband_best_amplitude"] = (
         "half the peak-to-peak of the best multi-band model's periodic part"

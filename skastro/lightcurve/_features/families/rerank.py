@@ -47,7 +47,9 @@ def best_period_values(
     k = n_candidates
     with np.errstate(divide="ignore", invalid="ignore"):
         band_freq = 1.0 / peaks.period[:, :k]
-        mb_freq = 1.0 / peaks.multiband_period[:, :k]
+        mb_freq = 1.0 / np.hstack(
+            [peaks.multiband_period[:, :k], peaks.shared_period[:, :k]]
+        )
     per_band, multi, res = rerank(
         batch,
         band_freq,
@@ -84,7 +86,8 @@ def _compute(batch, names, values):
 
 MODEL = (
     "weighted least-squares fit of h <= n_harmonics harmonics and an offset"
-    " (h by the lowest BIC = chi2 + n_params ln N)"
+    " (h by the lowest BIC = V ln(chi2 / N) + n_params ln V, N points in V"
+    " visits)"
 )
 
 FAMILY = Family(

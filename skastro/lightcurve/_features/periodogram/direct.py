@@ -19,6 +19,7 @@ from .peaks import (
     new_tracker,
     report,
     report_spectrum,
+    shared_power,
     track,
     track_decade,
 )
@@ -29,7 +30,8 @@ _FAST = {"reassoc", "contract", "nsz", "arcp"}
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
-def _band_power(w, wy, c, s, a, b, yy):
+def _band_power(w, wy, c, s, a, b, yy, scale, acc):
+    """Power of one band; adds its centred sums times ``scale`` to ``acc``."""
     sw_c = 0.0
     sw_s = 0.0
     swy_c = 0.0
@@ -49,6 +51,11 @@ def _band_power(w, wy, c, s, a, b, yy):
     cc = sw_cc - sw_c * sw_c
     ss = (1.0 - sw_cc) - sw_s * sw_s
     cs = sw_cs - sw_c * sw_s
+    acc[0] += scale * cc
+    acc[1] += scale * ss
+    acc[2] += scale * cs
+    acc[3] += scale * swy_c
+    acc[4] += scale * swy_s
     d = cc * ss - cs * cs
     if d <= 1e-300 * (cc + ss + 1.0):
         return 0.0
@@ -82,7 +89,8 @@ def _direct_kernel(t, m, err, seg, objs, n_bands, grid, min_points, out, spec):
         for j in range(npts):
             cd[j] = math.cos(two_pi * df * tr[j])
             sd[j] = math.sin(two_pi * df * tr[j])
-        tracker = new_tracker(n_bands + 1, n_peaks)
+        tracker = new_tracker(n_bands + 2, n_peaks)
+        acc = np.zeros(5)
         pw, fr, state, decade = tracker
         starts = decade_starts(df)
         d = 0
@@ -96,14 +104,20 @@ def _direct_kernel(t, m, err, seg, objs, n_bands, grid, min_points, out, spec):
                     c[i] = math.cos(ph)
                     s[i] = math.sin(ph)
             mb = 0.0
+            acc[:] = 0.0
             for bnd in range(n_bands):
                 if yy[bnd] > 0:
-                    p = _band_power(w, wy, c, s, la[bnd], lb[bnd], yy[bnd])
+                    # the band's total weight chi0 / yy (its weights sum to 1)
+                    p = _band_power(
+                        w, wy, c, s, la[bnd], lb[bnd], yy[bnd], chi0[bnd] / yy[bnd], acc
+                    )
                     track(pw, fr, state, bnd, j, k, p, df)
                     track_decade(decade, bnd, d, p)
                     mb += chi0[bnd] * p
             if n_bands > 1 and chi0_sum > 0:
                 track(pw, fr, state, n_bands, j, k, mb / chi0_sum, df)
+                p = shared_power(acc, chi0_sum)
+                track(pw, fr, state, n_bands + 1, j, k, p, df)
             _rotate(c, s, cd, sd, 0, npts)
         report(o, data, tracker, nf, k1, df, min_points.fap, out)
         report_spectrum(o, data, tracker, k0, k1, df, spec)

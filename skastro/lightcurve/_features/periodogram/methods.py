@@ -70,9 +70,11 @@ def periodogram_scan(
 
     Returns ``(peaks, spectrum)``: a :data:`~.peaks.PeriodogramPeaks` (a
     tuple: period, power, snr, fap per segment, then multi-band period and
-    power per object) and a :data:`~.peaks.Spectrum` (highest power and its
-    S/N per segment and decade of period, :data:`~.peaks.DECADES`), both
-    from the one walk over each object's grid.
+    power per object, and the periods of the shared-shape multi-band
+    power's peaks, candidates of the re-ranking) and a
+    :data:`~.peaks.Spectrum` (highest power and its S/N per segment and
+    decade of period, :data:`~.peaks.DECADES`), both from the one walk over
+    each object's grid.
     """
     if method != "auto" and method not in METHODS:
         raise ValueError(

@@ -14,7 +14,7 @@ import numba
 import numpy as np
 
 from .fft_backend import rfft
-from .peaks import new_tracker, report, report_spectrum, track_series
+from .peaks import new_tracker, report, report_spectrum, shared_power, track_series
 from .setup import object_data
 
 _MSP = 8  # Gaussian gridding half-width (~1e-8 relative in double precision)
@@ -100,8 +100,13 @@ def _fill_grids(
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
-def _fft_power(f_wy, f_w, f_w2, dec, k0, yy, out):
-    """Power at grid indices k0 .. k0 + len(out) - 1 from the deconvolved sums."""
+def _fft_power(f_wy, f_w, f_w2, dec, k0, yy, out, scale, acc):
+    """Power at grid indices k0 .. k0 + len(out) - 1 from the deconvolved sums.
+
+    The band's centred sums (cc, ss, cs, yc, ys) times ``scale`` are added
+    to the rows of ``acc`` (for the shared-shape multi-band power; an
+    ``acc`` with no columns is left out).
+    """
     for j in range(out.shape[0]):
         k = k0 + j
         # deconvolved sums of g exp(-i k x): cos = real part, sin = -imag part
@@ -114,6 +119,12 @@ def _fft_power(f_wy, f_w, f_w2, dec, k0, yy, out):
         cc = 0.5 * (1.0 + c2) - cw * cw
         ss = 0.5 * (1.0 - c2) - sw * sw
         cs = 0.5 * s2 - cw * sw
+        if acc.shape[1] > 0:
+            acc[0, j] += scale * cc
+            acc[1, j] += scale * ss
+            acc[2, j] += scale * cs
+            acc[3, j] += scale * yc
+            acc[4, j] += scale * ys
         d = cc * ss - cs * cs
         p = 0.0
         if d > 1e-300 * (cc + ss + 1.0):
@@ -137,14 +148,23 @@ def _fft_post(t, m, err, seg, objs, n_bands, grid, min_points, sums, dec, out, s
         df = grid.df[o]
         k0, k1 = grid.k0[o], grid.k1[o]
         nf = k1 - k0 + 1
-        tracker = new_tracker(n_bands + 1, n_peaks)
-        power = np.zeros((n_bands + 1, nf))
+        tracker = new_tracker(n_bands + 2, n_peaks)
+        power = np.zeros((n_bands + 2, nf))
+        acc = np.zeros((5, nf if n_bands > 1 else 0))
         for bnd in range(n_bands):
             if data.yy[bnd] <= 0:
                 continue
             row = r * n_bands + bnd
             _fft_power(
-                f_wy[row], f_w[row], f_w2[row], dec, k0, data.yy[bnd], power[bnd]
+                f_wy[row],
+                f_w[row],
+                f_w2[row],
+                dec,
+                k0,
+                data.yy[bnd],
+                power[bnd],
+                data.chi0[bnd] / data.yy[bnd],  # the band's total weight
+                acc,
             )
             track_series(tracker, bnd, power[bnd], k0, df)
         if n_bands > 1 and data.chi0_sum > 0:
@@ -154,6 +174,9 @@ def _fft_post(t, m, err, seg, objs, n_bands, grid, min_points, sums, dec, out, s
                     for j in range(nf):
                         power[n_bands, j] += wb * power[bnd, j]
             track_series(tracker, n_bands, power[n_bands], k0, df)
+            for j in range(nf):
+                power[n_bands + 1, j] = shared_power(acc[:, j], data.chi0_sum)
+            track_series(tracker, n_bands + 1, power[n_bands + 1], k0, df)
         report(o, data, tracker, nf, k1, df, min_points.fap, out)
         report_spectrum(o, data, tracker, k0, k1, df, spec)
 

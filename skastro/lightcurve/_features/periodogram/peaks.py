@@ -21,11 +21,16 @@ from .significance import fap_baluev
 
 # The outputs of a batch: per segment (object-major, band-minor) the period,
 # power and S/N of each peak and the false-alarm probability of the best;
-# per object the multi-band period and power of each peak.
+# per object the multi-band period and power of each peak, and the periods of
+# the peaks of the shared-shape multi-band power (one offset per band, one
+# sinusoid for all bands: LombScargleMultiband(nterms_base=1,
+# nterms_band=0)), candidates of the re-ranking only.
 PeriodogramPeaks = namedtuple(
-    "PeriodogramPeaks", "period power snr fap multiband_period multiband_power"
+    "PeriodogramPeaks",
+    "period power snr fap multiband_period multiband_power shared_period",
 )
-# Peaks of one object, one row per series (each band, then the multi-band):
+# Peaks of one object, one row per series (each band, the multi-band, then
+# the shared-shape multi-band):
 # top powers (descending, -1 for none yet), their frequencies, and per series
 # (previous power, the one before, sum of powers, sum of squares).
 # decade: per series and decade of period (frequency order: longest periods
@@ -43,7 +48,7 @@ _EDGES = np.array([1.0 / lo for lo, _ in DECADES[:0:-1]])
 def empty_peaks(n_segments: int, n_objects: int, n_peaks: int) -> PeriodogramPeaks:
     """NaN-filled outputs for a batch."""
     per_seg = [np.full((n_segments, n_peaks), np.nan) for _ in range(3)]
-    per_obj = [np.full((n_objects, n_peaks), np.nan) for _ in range(2)]
+    per_obj = [np.full((n_objects, n_peaks), np.nan) for _ in range(3)]
     return PeriodogramPeaks(*per_seg, np.full(n_segments, np.nan), *per_obj)
 
 
@@ -87,6 +92,24 @@ def track_decade(decade, q, d, p):
         decade[q, d, 0] = p
     decade[q, d, 1] += p
     decade[q, d, 2] += p * p
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def shared_power(acc, chi0_sum):
+    """Power of the shared-shape multi-band model from its summed sums.
+
+    ``acc = (cc, ss, cs, yc, ys)``: each band's centred weighted sums (of
+    cos^2, sin^2, cos sin, y cos, y sin, the band's mean removed) times its
+    total weight, summed over bands: the normal equations of one sinusoid
+    shared by all bands with an offset per band. Returns its chi-square
+    reduction over ``chi0_sum``, in [0, 1].
+    """
+    cc, ss, cs, yc, ys = acc[0], acc[1], acc[2], acc[3], acc[4]
+    d = cc * ss - cs * cs
+    if not d > 1e-300 * (cc + ss + 1.0):
+        return 0.0
+    p = (ss * yc * yc + cc * ys * ys - 2.0 * cs * yc * ys) / (d * chi0_sum)
+    return min(max(p, 0.0), 1.0)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -170,10 +193,10 @@ def report(o, data, tracker, nf, k1, df, fap_min_points, out):
     n_bands = data.yy.shape[0]
     pw, fr, state = tracker.power, tracker.freq, tracker.state
     n_peaks = pw.shape[1]
-    for q in range(n_bands + 1):
+    for q in range(n_bands + 2):
         if q < n_bands and data.yy[q] <= 0:
             continue
-        if q == n_bands and (n_bands == 1 or data.chi0_sum <= 0):
+        if q >= n_bands and (n_bands == 1 or data.chi0_sum <= 0):
             continue
         if nf == 1 or state[q, 0] > state[q, 1]:
             _push_peak(pw, fr, q, state[q, 0], k1 * df)
@@ -182,6 +205,9 @@ def report(o, data, tracker, nf, k1, df, fap_min_points, out):
         sd_p = math.sqrt(var) if var > 0 else 0.0
         for j in range(n_peaks):
             if pw[q, j] < 0:
+                continue
+            if q == n_bands + 1:
+                out.shared_period[o, j] = 1.0 / fr[q, j]
                 continue
             if q == n_bands:
                 out.multiband_period[o, j] = 1.0 / fr[q, j]
