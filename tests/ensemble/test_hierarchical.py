@@ -431,6 +431,26 @@ def test_default_estimator_is_pinned():
     )
 
 
+def test_default_estimator_passes_the_estimator_checks():
+    # scikit-learn's estimator checks hold for the default classifier, but
+    # for one: its network learns from shuffled mini-batches and its
+    # quantiles count samples, not weights, so a sample of weight 2 is not
+    # the same fit as a repeated sample (scikit-learn checks its own
+    # MLPClassifier for this with the full-batch lbfgs solver only)
+    from sklearn.utils.estimator_checks import check_estimator
+
+    reason = "mini-batches and quantiles are not weighted like repeats"
+    results = check_estimator(
+        HierarchicalClassifier(random_state=0),
+        expected_failed_checks={
+            "check_sample_weight_equivalence_on_dense_data": reason
+        },
+        on_fail=None,
+    )
+    failed = [r["check_name"] for r in results if r["status"] == "failed"]
+    assert failed == []
+
+
 def test_cross_val_predict_proba_with_a_named_taxonomy():
     # cross_val_predict(method="predict_proba") fits on LabelEncoder codes
     # 0, 1, 2 instead of the names; the taxonomy's leaves are then resolved
