@@ -81,7 +81,11 @@ class _TreesNetworkVote(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _network_input(self, X):
-        Z = self.quantiles_.transform(X[:, self.network_columns_])
+        # on a column with repeated quantiles (many equal values, such as
+        # zeros) np.interp inside QuantileTransformer raises numpy's
+        # invalid-value flag, though every value it returns is finite
+        with np.errstate(invalid="ignore"):
+            Z = self.quantiles_.transform(X[:, self.network_columns_])
         return np.nan_to_num(Z, nan=0.0)
 
     @_fit_context(prefer_skip_nested_validation=True)
