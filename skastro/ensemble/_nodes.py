@@ -84,9 +84,11 @@ class _TreesNetworkVote(ClassifierMixin, BaseEstimator):
         # on a column with repeated quantiles (many equal values, such as
         # zeros) np.interp inside QuantileTransformer raises numpy's
         # invalid-value flag, though every value it returns is finite
+        if self.network_columns_.size < X.shape[1]:
+            X = X[:, self.network_columns_]
         with np.errstate(invalid="ignore"):
-            Z = self.quantiles_.transform(X[:, self.network_columns_])
-        return np.nan_to_num(Z, nan=0.0)
+            Z = self.quantiles_.transform(X)  # a copy: X is left as it is
+        return np.nan_to_num(Z, nan=0.0, copy=False)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -138,8 +140,13 @@ class _TreesNetworkVote(ClassifierMixin, BaseEstimator):
             n_quantiles=min(1000, n),
             output_distribution="normal",
             subsample=10_000,
+            copy=True,
             random_state=int(seeds[1]),
-        ).fit(X[:, self.network_columns_])
+        ).fit(
+            X
+            if self.network_columns_.size == X.shape[1]
+            else X[:, self.network_columns_]
+        )
         batch = min(BATCH_SIZE, n)
         epochs = min(MAX_EPOCHS, max(1, -(-MAX_STEPS * batch // n)))
         self.network_ = MLPClassifier(
