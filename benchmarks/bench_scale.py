@@ -365,8 +365,9 @@ def main() -> None:
             print(f"HierarchicalClassifier: {h['error']}")
         else:
             print(
-                "HierarchicalClassifier (default balanced HistGradientBoosting per "
-                f"node, n_jobs=2) on {args.rows:,} rows x 50 float32 features "
+                "HierarchicalClassifier (default node estimator: balanced boosted "
+                f"trees + network, n_jobs=2) on {args.rows:,} rows x 50 float32 "
+                "features "
                 f"({h['X_gib']:.2f} GiB): fit {h['fit_s']:.1f} s, predict "
                 f"{h['n_predict']:,} rows {h['predict_s']:.1f} s; CPU "
                 f"{h['cpu_s']:.0f} s (all processes); peak RSS "

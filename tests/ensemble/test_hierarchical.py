@@ -400,23 +400,55 @@ def test_random_state_and_n_jobs():
 
 
 def test_default_estimator_is_pinned():
-    # the default node estimator is balanced histogram gradient boosting with
-    # every parameter written out, so a scikit-learn release that changes a
-    # default does not change the classifier; its random_state is seeded
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
+    # the default node estimator votes balanced histogram gradient boosting
+    # and a small network with every parameter written out, so a
+    # scikit-learn release that changes a default does not change the
+    # classifier; its random_state is seeded
     X, y = _three_blobs()
     clf = HierarchicalClassifier(random_state=0).fit(X, y)
-    boosted = clf.estimators_["root"]
-    assert isinstance(boosted, HistGradientBoostingClassifier)
-    params = boosted.get_params()
-    assert params["class_weight"] == "balanced"
-    assert params["learning_rate"] == 0.1
-    assert params["max_iter"] == 200
-    assert params["max_leaf_nodes"] == 31
-    assert params["min_samples_leaf"] == 20
-    assert params["early_stopping"] is False
-    assert isinstance(params["random_state"], int)
+    vote = clf.estimators_["root"]
+    assert vote.get_params() == {
+        "class_weight": "balanced",
+        "random_state": vote.random_state,
+    }
+    assert isinstance(vote.random_state, int)
+    trees = vote.trees_.get_params()
+    assert trees["learning_rate"] == 0.1
+    assert trees["max_iter"] == 100
+    assert trees["max_leaf_nodes"] == 15
+    assert trees["min_samples_leaf"] == 20
+    assert trees["early_stopping"] is False
+    network = vote.network_.get_params()
+    assert network["hidden_layer_sizes"] == (64, 64)
+    assert network["alpha"] == 0.03
+    assert network["learning_rate_init"] == 0.003
+    assert network["early_stopping"] is False
+    # the vote's probabilities are the mean of its two members'
+    np.testing.assert_allclose(
+        vote.predict_proba(X),
+        0.5 * vote.trees_.predict_proba(X)
+        + 0.5 * vote.network_.predict_proba(vote._network_input(X)),
+    )
+
+
+def test_default_estimator_passes_the_estimator_checks():
+    # scikit-learn's estimator checks hold for the default classifier, but
+    # for one: its network learns from shuffled mini-batches and its
+    # quantiles count samples, not weights, so a sample of weight 2 is not
+    # the same fit as a repeated sample (scikit-learn checks its own
+    # MLPClassifier for this with the full-batch lbfgs solver only)
+    from sklearn.utils.estimator_checks import check_estimator
+
+    reason = "mini-batches and quantiles are not weighted like repeats"
+    results = check_estimator(
+        HierarchicalClassifier(random_state=0),
+        expected_failed_checks={
+            "check_sample_weight_equivalence_on_dense_data": reason
+        },
+        on_fail=None,
+    )
+    failed = [r["check_name"] for r in results if r["status"] == "failed"]
+    assert failed == []
 
 
 def test_cross_val_predict_proba_with_a_named_taxonomy():
@@ -587,7 +619,8 @@ def test_calibrated_classifier():
 
 def test_default_estimator_fits_an_all_nan_column():
     # a feature no object has (all NaN) carries no information: the default
-    # boosted trees fit and predict as without it
+    # node estimator (boosted trees, and a network that leaves out columns
+    # constant in training) fits and predicts as without it
     rng = np.random.RandomState(0)
     X = rng.normal(size=(120, 3))
     y = np.array(["a", "b", "c"])[(X[:, 0] > 0).astype(int) + (X[:, 2] > 1)]

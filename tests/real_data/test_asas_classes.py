@@ -3,8 +3,11 @@
 HierarchicalClassifier over a taxonomy of pulsating, eclipsing and eruptive
 variables, on the default LightCurveFeatures of the ASAS light curves,
 classifies the stars (accuracy >= 0.81, balanced >= 0.65) and their groups
-(>= 0.92, balanced >= 0.85) in 5-fold cross-validation.
+(>= 0.92, balanced >= 0.85) in 5-fold cross-validation; with the default
+node estimator and the taxonomy only, the goal is accuracy >= 0.80.
 """
+
+import functools
 
 import numpy as np
 import pytest
@@ -49,20 +52,14 @@ ASAS_TAXONOMY = {
 }
 
 
-@pytest.mark.slow
-# the smallest nodes have fewer than 200 training stars: sklearn then uses
-# one quantile per star, as wanted
-@pytest.mark.filterwarnings("ignore:n_quantiles .* is greater than:UserWarning")
-def test_asas_variable_stars(require_data):
-    from sklearn.ensemble import RandomForestClassifier, VotingClassifier
-    from sklearn.metrics import accuracy_score, balanced_accuracy_score
-    from sklearn.preprocessing import QuantileTransformer
-    from sklearn.svm import SVC
-
+@functools.cache
+def _asas_features(data_home):
+    """The default LightCurveFeatures of the ASAS stars of the classes with
+    5 members or more, their labels, and the taxonomy restricted to them."""
     from skastro.datasets import fetch_asas_lightcurves
     from skastro.lightcurve import LightCurveFeatures
 
-    bunch = fetch_asas_lightcurves(data_home=require_data("asas_training"))
+    bunch = fetch_asas_lightcurves(data_home=data_home)
     labels = bunch.target_names[bunch.target]
     assert set(labels) <= {c for leaves in ASAS_TAXONOMY.values() for c in leaves}
     # 5-fold stratified CV needs 5 stars per class: 6 classes have fewer
@@ -82,8 +79,22 @@ def test_asas_variable_stars(require_data):
     # which include the shape of the power spectrum (the highest power and
     # its S/N in each decade of period, from the one periodogram pass)
     lcf = LightCurveFeatures()
-    X = lcf.fit_transform(curves)
+    X = np.asarray(lcf.fit_transform(curves), dtype=float)
     assert sum(n.startswith("spectrum_") for n in lcf.get_feature_names_out()) == 10
+    return X, y, taxonomy
+
+
+@pytest.mark.slow
+# the smallest nodes have fewer than 200 training stars: sklearn then uses
+# one quantile per star, as wanted
+@pytest.mark.filterwarnings("ignore:n_quantiles .* is greater than:UserWarning")
+def test_asas_variable_stars(require_data):
+    from sklearn.ensemble import RandomForestClassifier, VotingClassifier
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score
+    from sklearn.preprocessing import QuantileTransformer
+    from sklearn.svm import SVC
+
+    X, y, taxonomy = _asas_features(require_data("asas_training"))
     X = np.where(np.isfinite(X), X, -999.0)
     # per node, the forest soft-voted with an RBF support-vector machine on
     # quantile-normalised features (weights 0.75 / 0.25). C and the weights
@@ -142,3 +153,31 @@ def test_asas_variable_stars(require_data):
     assert scores["group balanced accuracy"] >= 0.85
     assert scores["class accuracy"] >= 0.812
     assert scores["class balanced accuracy"] >= 0.65
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="goal of issue #16 not reached by the defaults: class accuracy "
+    "0.795 at seed 0 (CV seeds 1-3: 0.785, 0.795, 0.797; balanced boosted "
+    "trees alone 0.785, 0.780, 0.792)",
+    strict=True,
+    raises=AssertionError,
+)
+def test_asas_defaults(require_data):
+    # the goal: HierarchicalClassifier with the taxonomy and nothing else
+    # (the default node estimator, NaN features as they come) classifies
+    # the stars with accuracy >= 0.80 on the default LightCurveFeatures
+    from sklearn.metrics import accuracy_score
+    from threadpoolctl import threadpool_limits
+
+    X, y, taxonomy = _asas_features(require_data("asas_training"))
+    clf = HierarchicalClassifier(taxonomy, random_state=0)
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    pred = np.empty(len(y), dtype=object)
+    # one BLAS/OpenMP thread: more only spin on a shared machine
+    with threadpool_limits(1):
+        for train, test in cv.split(X, y):
+            pred[test] = clf.fit(X[train], y[train]).predict(X[test])
+    accuracy = accuracy_score(y, pred)
+    print(f"\nASAS, 5-fold, default arguments: class accuracy {accuracy:.3f}")
+    assert accuracy >= 0.80
