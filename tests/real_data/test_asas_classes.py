@@ -157,27 +157,30 @@ def test_asas_variable_stars(require_data):
 
 @pytest.mark.slow
 @pytest.mark.xfail(
-    reason="goal of issue #16 not reached by the defaults: class accuracy "
-    "0.795 at seed 0 (CV seeds 1-3: 0.785, 0.795, 0.797; balanced boosted "
-    "trees alone 0.785, 0.780, 0.792)",
+    reason="goal of issue #16 not reached by the defaults: mean class "
+    "accuracy 0.789 over CV seeds 0-2 (0.803, 0.775, 0.788; seed 3: 0.792)",
     strict=True,
     raises=AssertionError,
 )
 def test_asas_defaults(require_data):
     # the goal: HierarchicalClassifier with the taxonomy and nothing else
     # (the default node estimator, NaN features as they come) classifies
-    # the stars with accuracy >= 0.80 on the default LightCurveFeatures
+    # the stars with accuracy >= 0.80 on the default LightCurveFeatures.
+    # One CV split's accuracy moves by about 0.03 with its seed (0.775-0.803
+    # over seeds 0-3), so the goal is asserted on the mean of three seeds
     from sklearn.metrics import accuracy_score
     from threadpoolctl import threadpool_limits
 
     X, y, taxonomy = _asas_features(require_data("asas_training"))
     clf = HierarchicalClassifier(taxonomy, random_state=0)
-    cv = StratifiedKFold(5, shuffle=True, random_state=0)
-    pred = np.empty(len(y), dtype=object)
+    scores = []
     # one BLAS/OpenMP thread: more only spin on a shared machine
     with threadpool_limits(1):
-        for train, test in cv.split(X, y):
-            pred[test] = clf.fit(X[train], y[train]).predict(X[test])
-    accuracy = accuracy_score(y, pred)
-    print(f"\nASAS, 5-fold, default arguments: class accuracy {accuracy:.3f}")
-    assert accuracy >= 0.80
+        for seed in (0, 1, 2):
+            cv = StratifiedKFold(5, shuffle=True, random_state=seed)
+            pred = np.empty(len(y), dtype=object)
+            for train, test in cv.split(X, y):
+                pred[test] = clf.fit(X[train], y[train]).predict(X[test])
+            scores.append(accuracy_score(y, pred))
+    print(f"\nASAS, 5-fold, default arguments: class accuracy {np.round(scores, 3)}")
+    assert np.mean(scores) >= 0.80
