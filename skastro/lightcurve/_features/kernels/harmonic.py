@@ -66,24 +66,11 @@ def _row(x, bnd, n_bands, n_harmonics, band_terms, idx, val):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def fit_at(tr, y, w, band, n_bands, f, n_harmonics, band_terms, work):
-    """Fit the model at frequency ``f``; chi-square of each nested model.
-
-    ``tr, y, w, band``: times, centred magnitudes, weights ``1 / err^2``
-    and band index (``0 .. n_bands - 1``) of the points. ``work = (ata, atb,
-    low, z, alive, idx, val)`` is scratch from :func:`new_work`; on return
-    ``low``, ``z`` and ``alive`` hold the factorisation (for
-    :func:`coefficients`). Returns ``(chi2, rank)``: arrays of length
-    ``n_harmonics + 1``, entry ``h`` for the nested model with ``h``
-    harmonics (``h = 0``: the offsets alone).
-    """
-    ata, atb, low, z, alive, idx, val = work
-    p = n_columns(n_bands, n_harmonics, band_terms)
+def _normal_general(
+    tr, y, w, band, n_bands, f, n_harmonics, band_terms, ata, atb, idx, val
+):
+    """Normal equations (full ``ata``) of any model; returns ``sum w y^2``."""
     q = 1 + 2 * n_harmonics
-    for r in range(p):
-        atb[r] = 0.0
-        for c in range(p):
-            ata[r, c] = 0.0
     yy = 0.0
     two_pi_f = 2.0 * math.pi * f
     for i in range(tr.shape[0]):
@@ -97,7 +84,73 @@ def fit_at(tr, y, w, band, n_bands, f, n_harmonics, band_terms, work):
             wv = wi * val[r]
             for c in range(q):
                 ata[ir, idx[c]] += wv * val[c]
-    # Cholesky with dropped columns; running chi-square
+    return yy
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _normal_shared(tr, y, w, band, n_bands, f, n_harmonics, ata, atb, val):
+    """Lower triangle of the normal equations of the shared model (nb = 0).
+
+    The model the re-ranking fits: an offset per band and harmonics shared
+    by all bands. A point's row is its band's offset column and the ``2 H``
+    harmonic columns, so the accumulation needs no column indices and only
+    the ``2 H (2 H + 1) / 2`` products of the harmonic block's lower
+    triangle (the Cholesky reads no more). Returns ``sum w y^2``.
+    """
+    nh = 2 * n_harmonics
+    yy = 0.0
+    two_pi_f = 2.0 * math.pi * f
+    for i in range(tr.shape[0]):
+        x = two_pi_f * tr[i]
+        c1 = math.cos(x)
+        s1 = math.sin(x)
+        ck, sk = c1, s1
+        for k in range(n_harmonics):
+            val[2 * k] = ck
+            val[2 * k + 1] = sk
+            ck, sk = ck * c1 - sk * s1, sk * c1 + ck * s1
+        b = band[i]
+        wi = w[i]
+        wy = wi * y[i]
+        yy += wy * y[i]
+        ata[b, b] += wi
+        atb[b] += wy
+        for r in range(nh):
+            row = n_bands + r
+            vr = val[r]
+            wv = wi * vr
+            atb[row] += wy * vr
+            ata[row, b] += wv
+            for c in range(r + 1):
+                ata[row, n_bands + c] += wv * val[c]
+    return yy
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def fit_at(tr, y, w, band, n_bands, f, n_harmonics, band_terms, work):
+    """Fit the model at frequency ``f``; chi-square of each nested model.
+
+    ``tr, y, w, band``: times, centred magnitudes, weights ``1 / err^2``
+    and band index (``0 .. n_bands - 1``) of the points. ``work = (ata, atb,
+    low, z, alive, idx, val)`` is scratch from :func:`new_work`; on return
+    ``low``, ``z`` and ``alive`` hold the factorisation (for
+    :func:`coefficients`). Returns ``(chi2, rank)``: arrays of length
+    ``n_harmonics + 1``, entry ``h`` for the nested model with ``h``
+    harmonics (``h = 0``: the offsets alone).
+    """
+    ata, atb, low, z, alive, idx, val = work
+    p = n_columns(n_bands, n_harmonics, band_terms)
+    for r in range(p):
+        atb[r] = 0.0
+        for c in range(p):
+            ata[r, c] = 0.0
+    if band_terms == 0:
+        yy = _normal_shared(tr, y, w, band, n_bands, f, n_harmonics, ata, atb, val)
+    else:
+        yy = _normal_general(
+            tr, y, w, band, n_bands, f, n_harmonics, band_terms, ata, atb, idx, val
+        )
+    # Cholesky (reads the lower triangle) with dropped columns; running chi2
     chi2_run = np.empty(p + 1)
     rank_run = np.zeros(p + 1, dtype=np.int64)
     chi2_run[0] = yy

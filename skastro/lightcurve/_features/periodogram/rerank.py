@@ -32,8 +32,9 @@ five-band visit's shared misfit). With one band, or one point per visit,
 constant. ``scorer``:
 
 - ``0`` (``"harmonic"``): the lowest BIC wins; the three best (and the
-  raw top peak) are first refined in frequency (three parabolic steps on
-  chi2, from half a grid step) and compared again, and the raw top peak
+  raw top peak) are first refined in frequency (two steps of successive
+  parabolic interpolation on chi2, from half a grid step: three fits) and
+  compared again, and the raw top peak
   stays unless the winner's BIC is lower by ``BIC_MARGIN`` = 10 ("very
   strong" evidence, Kass & Raftery 1995);
 - ``1`` (``"entropy"``): the lowest conditional entropy of the folded curve
@@ -72,15 +73,13 @@ N_OUT = 4
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _bic(tr, y, w, bidx, nb, f, n_harm, band_terms, work, n_eff):
-    """(lowest BIC over h = 1..n_harm, its h, its chi2).
+def _bic_of(chi2, rank, n, n_eff):
+    """(lowest BIC over h = 1..n_harm, its h) of a fit's nested chi2.
 
     ``BIC = n_eff ln(chi2_h / N) + r_h ln n_eff``, ``n_eff`` the visits.
     """
-    chi2, rank = fit_at(tr, y, w, bidx, nb, f, n_harm, band_terms, work)
-    n = tr.shape[0]
     best, best_h = np.inf, 0
-    for h in range(1, n_harm + 1):
+    for h in range(1, chi2.shape[0]):
         if rank[h] >= n or rank[h] == rank[h - 1]:
             continue
         if not chi2[h] > 0:
@@ -88,23 +87,68 @@ def _bic(tr, y, w, bidx, nb, f, n_harm, band_terms, work, n_eff):
         b = n_eff * math.log(chi2[h] / n) + rank[h] * math.log(n_eff)
         if b < best:
             best, best_h = b, h
-    return best, best_h, chi2
+    return best, best_h
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _refine(tr, y, w, bidx, nb, f, delta, n_harm, band_terms, work):
-    """Frequency after parabolic steps on the chi2 of ``n_harm`` harmonics."""
-    for _ in range(3):
-        c0 = fit_at(tr, y, w, bidx, nb, f, n_harm, band_terms, work)[0][n_harm]
-        cm = fit_at(tr, y, w, bidx, nb, f - delta, n_harm, band_terms, work)[0][n_harm]
-        cp = fit_at(tr, y, w, bidx, nb, f + delta, n_harm, band_terms, work)[0][n_harm]
-        den = cm - 2.0 * c0 + cp
-        if den > 0:
-            f += delta * min(max(0.5 * (cm - cp) / den, -1.0), 1.0)
-        elif cm < c0 or cp < c0:
-            f += -delta if cm < cp else delta
-        delta /= 3.0
-    return f
+def _vertex(a, fa, b, fb, c, fc):
+    """Abscissa of the minimum of the parabola through three points.
+
+    ``a < b < c`` and ``fb <= min(fa, fc)``, so the vertex lies in [a, c];
+    ``b`` where the three are collinear.
+    """
+    p = (b - a) * (fb - fc)
+    q = (b - c) * (fb - fa)
+    den = 2.0 * (p - q)
+    if not den != 0.0:
+        return b
+    v = b - ((b - a) * p - (b - c) * q) / den
+    return min(max(v, a), c)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _refine(tr, y, w, bidx, nb, f, chi2_f, rank_f, delta, n_harm, band_terms, work):
+    """(frequency, nested chi2, ranks) of the lowest chi2 found near ``f``.
+
+    Successive parabolic interpolation on the chi2 of ``n_harm`` harmonics
+    (``chi2_f``, ``rank_f``: the fit at ``f``, from the candidate's score):
+    the parabola through ``f - delta, f, f + delta`` (where the lowest of
+    them is an end, a step of ``delta`` further downhill instead), then the
+    parabola through the lowest point so far and its two neighbours. Three
+    fits; the point returned moves at most ``2 delta`` from ``f``.
+    """
+    xs = np.empty(5)
+    cs = np.empty(5)
+    best_x, best_chi2, best_rank = f, chi2_f, rank_f
+    xs[1], cs[1] = f, chi2_f[n_harm]
+    for i in range(0, 3, 2):
+        xs[i] = f + (i - 1) * delta
+        chi2, rank = fit_at(tr, y, w, bidx, nb, xs[i], n_harm, band_terms, work)
+        cs[i] = chi2[n_harm]
+        if cs[i] < best_chi2[n_harm]:
+            best_x, best_chi2, best_rank = xs[i], chi2, rank
+    n = 3
+    for step in range(2):
+        j = 0
+        for i in range(1, n):
+            if cs[i] < cs[j]:
+                j = i
+        if j == 0 or j == n - 1:
+            if step == 1:
+                break
+            x = xs[j] + (-delta if j == 0 else delta)
+        else:
+            x = _vertex(xs[j - 1], cs[j - 1], xs[j], cs[j], xs[j + 1], cs[j + 1])
+        chi2, rank = fit_at(tr, y, w, bidx, nb, x, n_harm, band_terms, work)
+        if chi2[n_harm] < best_chi2[n_harm]:
+            best_x, best_chi2, best_rank = x, chi2, rank
+        i = n  # insert (x, chi2) keeping xs sorted
+        while i > 0 and xs[i - 1] > x:
+            xs[i], cs[i] = xs[i - 1], cs[i - 1]
+            i -= 1
+        xs[i], cs[i] = x, chi2[n_harm]
+        n += 1
+    return best_x, best_chi2, best_rank
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -170,14 +214,18 @@ def _select(
     if nc == 0:
         return np.nan, 0, np.nan
     score = np.empty(nc)
+    n_cols = n_harm + 1
+    chi2s = np.empty((nc, n_cols))
+    ranks = np.zeros((nc, n_cols), dtype=np.int64)
     counts = np.empty(N_PHASE * (N_MAG + 1), dtype=np.int64)
+    n = tr.shape[0]
     for c in range(nc):
         if scorer == 1:
             score[c] = conditional_entropy(tr, u, cand[c], N_PHASE, N_MAG, counts)
         else:
-            score[c] = _bic(
-                tr, y, w, bidx, nb, cand[c], n_harm, band_terms, work, n_eff
-            )[0]
+            chi2, rank = fit_at(tr, y, w, bidx, nb, cand[c], n_harm, band_terms, work)
+            chi2s[c], ranks[c] = chi2, rank
+            score[c] = _bic_of(chi2, rank, n, n_eff)[0]
     order = np.argsort(score)
     n_ref = 1 if scorer == 1 else min(_N_REFINE, nc)
     best_f, best_h, best_b, best_o = np.nan, 0, np.inf, -1
@@ -188,8 +236,25 @@ def _select(
             continue
         if not np.isfinite(score[c]):
             continue
-        f = _refine(tr, y, w, bidx, nb, cand[c], 0.5 * df, n_harm, band_terms, work)
-        b, h, _ = _bic(tr, y, w, bidx, nb, f, n_harm, band_terms, work, n_eff)
+        if scorer == 1:
+            chi2s[c], ranks[c] = fit_at(
+                tr, y, w, bidx, nb, cand[c], n_harm, band_terms, work
+            )
+        f, chi2, rank = _refine(
+            tr,
+            y,
+            w,
+            bidx,
+            nb,
+            cand[c],
+            chi2s[c],
+            ranks[c],
+            0.5 * df,
+            n_harm,
+            band_terms,
+            work,
+        )
+        b, h = _bic_of(chi2, rank, n, n_eff)
         if h > 0 and origin[c] == 0:
             top_f, top_h, top_b = f, h, b
         if h > 0 and r < n_ref and b < best_b:
@@ -237,18 +302,23 @@ def _prepare(t, m, err, seg, o, bands, t0, tr, y, w, u, bidx):
     for q in range(bands.shape[0]):
         s = bands[q]
         a, b = seg[s], seg[s + 1]
+        # magnitudes relative to the band's first one before the weighted
+        # mean: a constant offset of the band then changes no bit of y
+        # (where the differences are exact), so no choice below turns on
+        # its roundoff
+        ref = m[a] if b > a else 0.0
         wsum, wm = 0.0, 0.0
         lo, hi = np.inf, -np.inf
         for i in range(a, b):
             wi = 1.0 / (err[i] * err[i])
             wsum += wi
-            wm += wi * m[i]
+            wm += wi * (m[i] - ref)
             lo, hi = min(lo, m[i]), max(hi, m[i])
         wm /= wsum
         span = hi - lo if hi > lo else 1.0
         for i in range(a, b):
             tr[n] = t[i] - t0
-            y[n] = m[i] - wm
+            y[n] = (m[i] - ref) - wm
             w[n] = 1.0 / (err[i] * err[i])
             u[n] = (m[i] - lo) / span
             bidx[n] = q
