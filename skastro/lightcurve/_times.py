@@ -42,8 +42,9 @@ def as_days(values, *, time_unit="d", column: str = "time") -> np.ndarray:
     values : array-like of shape (n_points,)
         Times as numbers, numpy ``datetime64`` / ``timedelta64``, a pandas
         datetime column (a time-zone-aware one is converted to UTC first),
-        astropy ``Time`` / ``TimeDelta``, a ``Quantity`` with a time unit, or
-        an astropy ``Column`` whose ``unit`` is a time unit.
+        astropy ``Time`` / ``TimeDelta``, a ``Quantity`` with a time unit
+        (or a pandas column of scalars of one of these three), or an astropy
+        ``Column`` whose ``unit`` is a time unit.
     time_unit : str or astropy.units.Unit, default="d"
         Unit of plain numbers (and of a dimensionless column), e.g. ``"s"``,
         ``"h"`` or ``"yr"``. Values that carry their own unit or time scale
@@ -94,6 +95,11 @@ def as_days(values, *, time_unit="d", column: str = "time") -> np.ndarray:
 
         values = pd.Series(values).dt.tz_convert("UTC").dt.tz_localize(None)
     arr = filled(values)
+    if arr.dtype == object and arr.size:
+        # a pandas column of astropy Time / TimeDelta / Quantity scalars
+        joined = _join_astropy_scalars(arr)
+        if joined is not None:
+            return as_days(joined, time_unit=time_unit, column=column)
     if arr.dtype.kind in "mM" or (arr.dtype == object and _all_datetimes(arr)):
         return _datetimes_to_days(arr)
     try:
@@ -186,6 +192,31 @@ def _column_unit_factor(unit, column):
             "physical type 'time' (a time unit such as 'd' or 's')",
         )
     return float(unit.to(u.day))
+
+
+def _join_astropy_scalars(arr: np.ndarray):
+    """One ``Time`` / ``TimeDelta`` / ``Quantity`` of an object array of them.
+
+    ``None`` unless every element is a scalar of one of these types (the
+    first element's).
+    """
+    time = sys.modules.get("astropy.time")
+    units = sys.modules.get("astropy.units")
+    first = arr.flat[0]
+    for module, kind in ((time, "TimeDelta"), (time, "Time"), (units, "Quantity")):
+        cls = getattr(module, kind, None) if module is not None else None
+        if cls is not None and isinstance(first, cls):
+            break
+    else:
+        return None
+    values = arr.ravel().tolist()
+    if not all(isinstance(v, cls) and v.isscalar for v in values):
+        return None
+    if kind == "TimeDelta":  # possibly in several formats: as days
+        return units.Quantity([v.to(units.day) for v in values])
+    if kind == "Quantity":
+        return units.Quantity(values)
+    return cls(values)
 
 
 def _all_datetimes(arr: np.ndarray) -> bool:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from astropy.table import Column, MaskedColumn, QTable, Table
-from astropy.time import Time
+from astropy.time import Time, TimeDelta
 
 from skastro.lightcurve import LightCurveSequence, from_long_table
 from skastro.lightcurve._packing import pack_sequence
@@ -98,6 +98,32 @@ def test_quantity_time_column_is_converted_to_days(quantity, days):
     table = QTable({"id": ["a"] * n, "t": quantity, "m": np.arange(n, dtype=float)})
     seq = from_long_table(table, id="id", time="t", mag="m")
     np.testing.assert_allclose(seq.time, days, rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("scalars", "days"),
+    [
+        (
+            list(Time([58000.5, 58001.25], format="mjd", scale="tdb")),
+            [58000.5, 58001.25],
+        ),
+        ([TimeDelta(1.5, format="jd"), TimeDelta(86400.0, format="sec")], [1.5, 1.0]),
+        ([12.0 * u.h, 2.0 * u.d], [0.5, 2.0]),
+    ],
+)
+def test_pandas_column_of_astropy_scalars_is_converted(scalars, days):
+    # a pandas column built from astropy Time / TimeDelta / Quantity scalars
+    # (object dtype) converts as the array of them would, time_unit ignored
+    np.testing.assert_allclose(
+        as_days(pd.Series(scalars, dtype=object), time_unit="h"), days, rtol=1e-15
+    )
+
+
+def test_pandas_column_mixing_times_and_numbers_is_refused():
+    # one Time among numbers is not read as a number: the error names it
+    column = pd.Series([Time(58000.0, format="mjd"), 3.0], dtype=object)
+    with pytest.raises(ValueError, match="first bad value <Time object"):
+        as_days(column, column="t")
 
 
 @pytest.mark.parametrize(
