@@ -13,6 +13,13 @@ too alike for the fit to see the orbit, and two harmonics cannot follow
 the narrow eclipses of detached ones), so their cases are strict expected
 failures: they report the shortfall, and turn into errors the day the goal
 is met.
+
+The sparse cases use the issue's 500 stars per kind; the dense ones 100,
+because a dense star's 8-10 year baseline gives a grid of ~3.6 x 10^5
+frequencies (0.09 s a star): 500 dense stars per kind would add two minutes
+to the suite. At 500 dense stars (seed 0) the rates are RR Lyrae 1.00,
+multi-periodic 0.98, eclipsing 0.00 (benchmarks/bench_period_misses.py
+prints such tables).
 """
 
 import numpy as np
@@ -21,13 +28,13 @@ import pytest
 from skastro.datasets import make_light_curves
 from skastro.lightcurve import LightCurveFeatures
 
-N_STARS = 100
+N_STARS = {"dense": 100, "sparse": 500}
 GOAL = {"dense": 0.97, "sparse": 0.80}
 
 
 def _rates(kind, cadence):
     lc = make_light_curves(
-        N_STARS,
+        N_STARS[cadence],
         classes=(kind,),
         bands=tuple("ugriz"),
         cadence=cadence,
@@ -55,6 +62,7 @@ def _rates(kind, cadence):
 
 ECLIPSING = pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="eclipsing binaries: recovery below the issue's goal (seeds 1-3,"
     " 180 stars: dense 0.00, sparse 0.02)",
 )
