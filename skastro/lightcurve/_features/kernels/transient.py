@@ -62,14 +62,19 @@ def _softplus(x):
 
 
 @numba.njit(**_JIT)
-def _bazin_shape(t, a, t0, ln_tr, ln_tf, row, at):
-    """Bazin shape ``s`` (flux ``B + A s``) at ``t``; its gradient on
-    ``(t0, ln tr, ln tf)`` times ``a`` goes to ``row[at:at + 3]``."""
-    tr, tf = np.exp(ln_tr), np.exp(ln_tf)
+def _bazin_shape_nat(t, a, t0, tr, tf, row, at):
+    """Bazin shape ``s`` (flux ``B + A s``) at ``t`` for the time scales
+    ``tr``, ``tf``; its gradient on ``(t0, ln tr, ln tf)`` times ``a`` goes to
+    ``row[at:at + 3]``. One exponential a point: the softplus and the
+    logistic of ``-dt / tr`` share ``exp(-|dt / tr|)`` (the same arithmetic
+    as :func:`_softplus` and :func:`_sigmoid`)."""
     dt = t - t0
+    x = -dt / tr
+    e = np.exp(-abs(x))
+    softplus = (x if x > 0 else 0.0) + np.log1p(e)
+    one_r = 1.0 / (1.0 + e) if x >= 0 else e / (1.0 + e)  # 1 - r
     # s = exp(-dt / tf) / (1 + exp(-dt / tr)), in logs
-    sr = np.exp(min(-dt / tf - _softplus(-dt / tr), _MAX_EXP))
-    one_r = _sigmoid(-dt / tr)  # 1 - r
+    sr = np.exp(min(-dt / tf - softplus, _MAX_EXP))
     row[at] = a * sr * (1.0 / tf - one_r / tr)
     row[at + 1] = -a * sr * one_r * dt / tr
     row[at + 2] = a * sr * dt / tf
@@ -77,37 +82,23 @@ def _bazin_shape(t, a, t0, ln_tr, ln_tf, row, at):
 
 
 @numba.njit(**_JIT)
-def _bazin_row(t, p, row):
-    """Bazin flux at ``t`` and its gradient on ``(A, B, t0, ln tr, ln tf)``."""
-    sr = _bazin_shape(t, p[0], p[2], p[3], p[4], row, 2)
-    row[0] = sr
-    row[1] = 1.0
-    return p[1] + p[0] * sr
+def _bazin_shape(t, a, t0, ln_tr, ln_tf, row, at):
+    """:func:`_bazin_shape_nat` with the time scales as logarithms."""
+    return _bazin_shape_nat(t, a, t0, np.exp(ln_tr), np.exp(ln_tf), row, at)
 
 
 @numba.njit(**_JIT)
-def _bazin_multiband_row(t, band, p, row):
-    """Multi-band Bazin flux of band column ``band`` at ``t`` and its
-    gradient on ``(t0, ln tr, ln tf, A_0, B_0, A_1, B_1, ...)``."""
-    row[3:] = 0.0
-    a = p[3 + 2 * band]
-    sr = _bazin_shape(t, a, p[0], p[1], p[2], row, 0)
-    row[3 + 2 * band] = sr
-    row[4 + 2 * band] = 1.0
-    return p[4 + 2 * band] + a * sr
-
-
-@numba.njit(**_JIT)
-def _villar_shape(t, a, t0, ln_tr, ln_tf, u, lg, row, at):
-    """Villar shape ``s`` (flux ``B + A s``) at ``t``; its gradient on
-    ``(t0, ln tr, ln tf, logit nu, ln g)`` times ``a`` goes to
-    ``row[at:at + 5]``."""
-    tr, tf = np.exp(ln_tr), np.exp(ln_tf)
-    nu = _sigmoid(u)
-    gam = np.exp(lg)
+def _villar_shape_nat(t, a, t0, tr, tf, nu, gam, row, at):
+    """Villar shape ``s`` (flux ``B + A s``) at ``t`` for the natural
+    parameters; its gradient on ``(t0, ln tr, ln tf, logit nu, ln g)`` times
+    ``a`` goes to ``row[at:at + 5]``. The logistic of ``dt / tr`` and its
+    complement share ``exp(-|dt / tr|)`` (the arithmetic of
+    :func:`_sigmoid`)."""
     dt = t - t0
-    r = _sigmoid(dt / tr)
-    one_r = _sigmoid(-dt / tr)
+    x = dt / tr
+    e = np.exp(-abs(x))
+    r = 1.0 / (1.0 + e) if x >= 0 else e / (1.0 + e)
+    one_r = 1.0 / (1.0 + e) if -x >= 0 else e / (1.0 + e)
     if dt < gam:
         g = 1.0 - nu * dt / gam
         dg_t0 = nu / gam
@@ -129,46 +120,66 @@ def _villar_shape(t, a, t0, ln_tr, ln_tf, u, lg, row, at):
 
 
 @numba.njit(**_JIT)
-def _villar_row(t, p, row):
-    """Villar flux and its gradient on ``(A, B, t0, ln tr, ln tf, logit nu, ln g)``."""
-    s = _villar_shape(t, p[0], p[2], p[3], p[4], p[5], p[6], row, 2)
-    row[0] = s
-    row[1] = 1.0
-    return p[1] + p[0] * s
+def _villar_shape(t, a, t0, ln_tr, ln_tf, u, lg, row, at):
+    """:func:`_villar_shape_nat` with the internal parameters (log time
+    scales, ``logit nu``, ``ln gamma``)."""
+    return _villar_shape_nat(
+        t, a, t0, np.exp(ln_tr), np.exp(ln_tf), _sigmoid(u), np.exp(lg), row, at
+    )
 
 
 @numba.njit(**_JIT)
-def _villar_multiband_row(t, band, p, row):
-    """Multi-band Villar flux of band column ``band`` at ``t`` and its gradient
-    on ``(t0, ln tr, ln tf, logit nu, ln g, A_0, B_0, A_1, B_1, ...)``."""
-    row[5:] = 0.0
-    a = p[5 + 2 * band]
-    s = _villar_shape(t, a, p[0], p[1], p[2], p[3], p[4], row, 0)
-    row[5 + 2 * band] = s
-    row[6 + 2 * band] = 1.0
-    return p[6 + 2 * band] + a * s
+def _natural_shape(model, p, nat):
+    """The shape's natural parameters (time scales, ``nu``, ``gamma``) from
+    the internal ones ``p``, computed once a pass instead of once a point."""
+    at = 2 if model < 2 else 0
+    nat[0] = np.exp(p[at + 1])
+    nat[1] = np.exp(p[at + 2])
+    if model == 1 or model == 3:
+        nat[2] = _sigmoid(p[at + 3])
+        nat[3] = np.exp(p[at + 4])
 
 
 @numba.njit(**_JIT)
-def _model_row(model, t, band, p, row):
-    if model == 0:
-        return _bazin_row(t, p, row)
+def _model_row(model, t, band, p, nat, row):
+    """Flux at ``t`` and its gradient on ``p``: Bazin (``model`` 0, ``p = (A,
+    B, t0, ln tr, ln tf)``), Villar (1, ``(A, B, t0, ln tr, ln tf, logit nu,
+    ln g)``), and their multi-band forms (2, 3: the shared shape parameters
+    first, then ``A_0, B_0, A_1, B_1, ...``; ``band`` is the point's band
+    column). ``nat``: :func:`_natural_shape` of ``p``."""
+    if model == 0 or model == 1:
+        if model == 0:
+            s = _bazin_shape_nat(t, p[0], p[2], nat[0], nat[1], row, 2)
+        else:
+            s = _villar_shape_nat(
+                t, p[0], p[2], nat[0], nat[1], nat[2], nat[3], row, 2
+            )
+        row[0] = s
+        row[1] = 1.0
+        return p[1] + p[0] * s
+    ns = 3 if model == 2 else 5
+    row[ns:] = 0.0
+    a = p[ns + 2 * band]
     if model == 2:
-        return _bazin_multiband_row(t, band, p, row)
-    if model == 3:
-        return _villar_multiband_row(t, band, p, row)
-    return _villar_row(t, p, row)
+        s = _bazin_shape_nat(t, a, p[0], nat[0], nat[1], row, 0)
+    else:
+        s = _villar_shape_nat(t, a, p[0], nat[0], nat[1], nat[2], nat[3], row, 0)
+    row[ns + 2 * band] = s
+    row[ns + 1 + 2 * band] = 1.0
+    return p[ns + 1 + 2 * band] + a * s
 
 
 @numba.njit(**_JIT)
 def _normal(model, t, f, w, band, p, jtj, grad, row):
     """Weighted chi2 at ``p``; fills ``J^T W J`` and ``J^T W r``."""
     k = p.shape[0]
+    nat = np.empty(4)
+    _natural_shape(model, p, nat)
     jtj[:, :] = 0.0
     grad[:] = 0.0
     chi2 = 0.0
     for i in range(t.shape[0]):
-        res = f[i] - _model_row(model, t[i], band[i], p, row)
+        res = f[i] - _model_row(model, t[i], band[i], p, nat, row)
         chi2 += w[i] * res * res
         for u in range(k):
             wu = w[i] * row[u]
@@ -183,9 +194,11 @@ def _normal(model, t, f, w, band, p, jtj, grad, row):
 
 @numba.njit(**_JIT)
 def _chi2(model, t, f, w, band, p, row):
+    nat = np.empty(4)
+    _natural_shape(model, p, nat)
     chi2 = 0.0
     for i in range(t.shape[0]):
-        res = f[i] - _model_row(model, t[i], band[i], p, row)
+        res = f[i] - _model_row(model, t[i], band[i], p, nat, row)
         chi2 += w[i] * res * res
     return chi2
 
@@ -245,7 +258,9 @@ def _init(model, start, t, f, p, lo, hi):
         lo[6], hi[6] = np.log(1e-3 * step), np.log(10.0 * dur)
     p[0] = 1.0
     p[1] = 0.0
-    unit = _model_row(model, t[ipk], 0, p, np.empty(p.shape[0]))
+    nat = np.empty(4)
+    _natural_shape(model, p, nat)
+    unit = _model_row(model, t[ipk], 0, p, nat, np.empty(p.shape[0]))
     p[0] = amp / max(unit, 1e-12)
     p[1] = base
 

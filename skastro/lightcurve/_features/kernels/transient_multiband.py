@@ -28,14 +28,15 @@ import numpy as np
 from .transient import (
     _JIT,
     _LAM_FIRST,
-    _bazin_shape,
+    _bazin_shape_nat,
     _chi2,
     _clip,
     _fit,
     _hop,
     _init,
+    _natural_shape,
     _sigmoid,
-    _villar_shape,
+    _villar_shape_nat,
     _weak_kink,
 )
 
@@ -48,10 +49,11 @@ N_SHARED = {0: 3, 1: 5}
 
 
 @numba.njit(**_JIT)
-def _shape(ns, t, p, row):
+def _shape(ns, t, p, nat, row):
+    """Unit-amplitude shape at ``t``; ``nat``: :func:`_natural_shape` of ``p``."""
     if ns == 3:
-        return _bazin_shape(t, 1.0, p[0], p[1], p[2], row, 0)
-    return _villar_shape(t, 1.0, p[0], p[1], p[2], p[3], p[4], row, 0)
+        return _bazin_shape_nat(t, 1.0, p[0], nat[0], nat[1], row, 0)
+    return _villar_shape_nat(t, 1.0, p[0], nat[0], nat[1], nat[2], nat[3], row, 0)
 
 
 @numba.njit(**_JIT)
@@ -59,8 +61,10 @@ def _linear(ns, t, f, w, band, p, n_used):
     """Each band's ``A_b, B_b`` by weighted least squares for the shape ``p[:ns]``."""
     s = np.zeros((n_used, 5))  # sums of w s^2, w s, w, w s f, w f
     row = np.empty(5)
+    nat = np.empty(4)
+    _natural_shape(2 if ns == 3 else 3, p, nat)
     for i in range(t.shape[0]):
-        sh = _shape(ns, t[i], p, row)
+        sh = _shape(ns, t[i], p, nat, row)
         j = band[i]
         s[j, 0] += w[i] * sh * sh
         s[j, 1] += w[i] * sh
