@@ -151,9 +151,7 @@ def _model_row(model, t, band, p, nat, row):
         if model == 0:
             s = _bazin_shape_nat(t, p[0], p[2], nat[0], nat[1], row, 2)
         else:
-            s = _villar_shape_nat(
-                t, p[0], p[2], nat[0], nat[1], nat[2], nat[3], row, 2
-            )
+            s = _villar_shape_nat(t, p[0], p[2], nat[0], nat[1], nat[2], nat[3], row, 2)
         row[0] = s
         row[1] = 1.0
         return p[1] + p[0] * s
