@@ -4,10 +4,20 @@ Greengard & Lee (2004): oversampling 2, 16-point kernel, single-precision
 FFTs, power within ~1e-6 of exact; three FFTs per object, of the weighted
 data and of the weights at f and 2f. Cost ~ n_fft log n_fft per object,
 with n_fft the next 2-3-5-smooth size at least 4x the highest grid index.
+
+Each FFT of size n is taken as ``_SPLIT`` FFTs of size n / ``_SPLIT`` over
+the interleaved sub-grids (grid point m goes to sub-grid ``m % _SPLIT`` at
+``m // _SPLIT``; decimation in time) and recombined with twiddle factors,
+``X[k] = sum_s exp(-2 pi i k s / n) G_s[k]``, for the modes k <= n / 4
+the periodogram reads. The same sums to rounding; with ``scipy.fft`` two
+transforms of 65,536 points take half the time of one of 131,072 (measured
+on a 2-core Xeon). Four sub-grids would need the conjugate mirrors of their
+real FFTs' upper modes and measured slower.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numba
@@ -19,7 +29,9 @@ from .setup import object_data
 
 _MSP = 8  # Gaussian gridding half-width (~1e-8 relative in double precision)
 _FAST = {"reassoc", "contract", "nsz", "arcp"}
-_FFT_BLOCK = 1 << 22
+_SPLIT = 2  # sub-grids per FFT (decimation in time): the modes read, k <= n / 4,
+# are all in the sub-grids' real FFTs for 2 (4 would need conjugate mirrors)
+_FFT_BLOCK = 1 << 20
 _GRID_DTYPE = np.float32
 _FFT_COST = 1.0  # FFT (n log n) unit cost against direct (point x frequency)
 
@@ -54,15 +66,20 @@ def _kernel_weights(x, n, tau, e3, out):
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _add_weighted(grid, row, m0, y, wts):
-    """``grid[row, (m0 - _MSP + 1 + i) % n] += y * wts[i]``."""
-    n = grid.shape[1]
+    """Grid point ``m = (m0 - _MSP + 1 + i) % n`` gets ``y * wts[i]``.
+
+    ``grid[row]`` holds the ``_SPLIT`` interleaved sub-grids: point ``m`` is
+    ``grid[row, m % _SPLIT, m // _SPLIT]``.
+    """
+    n = grid.shape[1] * grid.shape[2]
     start = m0 - _MSP + 1
-    if start >= 0 and start + 2 * _MSP <= n:
-        for i in range(2 * _MSP):
-            grid[row, start + i] += y * wts[i]
-    else:
-        for i in range(2 * _MSP):
-            grid[row, (start + i) % n] += y * wts[i]
+    for i in range(2 * _MSP):
+        m = start + i
+        if m < 0:
+            m += n
+        elif m >= n:
+            m -= n
+        grid[row, m % _SPLIT, m // _SPLIT] += y * wts[i]
 
 
 def _gaussian_factors(n: int, tau: float) -> np.ndarray:
@@ -76,7 +93,7 @@ def _fill_grids(
     t, m, err, seg, objs, n_bands, t0, df, min_points, tau, e3, g_wy, g_w, g_w2
 ):
     two_pi = 2.0 * math.pi
-    n = g_w.shape[1]
+    n = g_w.shape[1] * g_w.shape[2]
     wts = np.empty(2 * _MSP)
     for r in range(objs.shape[0]):
         o = objs[r]
@@ -97,6 +114,45 @@ def _fill_grids(
                 _add_weighted(g_w, row, m0, w[j], wts)
                 m0 = _kernel_weights(x2, n, tau, e3, wts)
                 _add_weighted(g_w2, row, m0, w[j], wts)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
+def _combine(sub, tw, out):
+    """``out[row, k] = sum_s tw[s, k] sub[row, s, k]``, ``k < kmax``.
+
+    ``sub[row, s]``: the real FFT of sub-grid ``s``; ``tw[s, k] = exp(-2 pi
+    i k s / n)``. The modes read are those the sub-grids' real FFTs hold
+    (``kmax <= L / 2 + 1`` for sub-grids of ``L`` points).
+    """
+    for row in range(sub.shape[0]):
+        for k in range(tw.shape[1]):
+            out[row, k] = sub[row, 0, k]
+        for s in range(1, sub.shape[1]):
+            g = sub[row, s]
+            w = tw[s]
+            for k in range(tw.shape[1]):
+                out[row, k] += w[k] * g[k]
+
+
+@functools.lru_cache(maxsize=16)
+def _twiddles(n_sub: int, n: int, kmax: int, dtype: np.dtype) -> np.ndarray:
+    """``exp(-2 pi i k s / n)``, shape ``(n_sub, kmax)``, read-only."""
+    angle = -2.0 * np.pi * np.outer(np.arange(n_sub), np.arange(kmax)) / n
+    tw = np.exp(1j * angle).astype(dtype)
+    tw.flags.writeable = False
+    return tw
+
+
+def _modes(grid: np.ndarray, kmax: int) -> np.ndarray:
+    """The first ``kmax`` modes of the real FFT of each row's split grid."""
+    rows, n_sub, length = grid.shape
+    if kmax > length // 2 + 1:
+        raise ValueError(f"{kmax} modes asked of sub-grids of {length} points")
+    sub = rfft(grid.reshape(rows * n_sub, length), kmax)
+    out = np.empty((rows, kmax), dtype=sub.dtype)
+    tw = _twiddles(n_sub, n_sub * length, kmax, sub.dtype)
+    _combine(sub.reshape(rows, n_sub, kmax), tw, out)
+    return out
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
@@ -185,14 +241,16 @@ def fft_size(k1: np.ndarray) -> np.ndarray:
     """FFT size of each object: at least 4x its highest grid index (R = 2).
 
     The next 2-3-5-smooth size (``scipy.fft.next_fast_len``), not the next
-    power of two: as fast per point, and on average ~1.4x fewer points.
+    power of two: as fast per point, and on average ~1.4x fewer points;
+    ``_SPLIT`` times a 2-3-5-smooth sub-grid size.
     """
     from scipy import fft
 
     need = np.maximum(4 * np.asarray(k1, dtype=np.int64), 64)
     out = np.empty(need.shape, dtype=np.int64)
     for n in np.unique(need):
-        out[need == n] = fft.next_fast_len(int(n), real=True)
+        sub = fft.next_fast_len(-(-int(n) // _SPLIT), real=True)
+        out[need == n] = _SPLIT * sub
     return out
 
 
@@ -217,9 +275,10 @@ def fft_peaks(batch, objs, grid, min_points, out, spec) -> None:
         for lo in range(0, group.shape[0], per_block):
             block = group[lo : lo + per_block]
             rows = block.shape[0] * n_bands
-            g_wy = np.zeros((rows, int(size)), dtype=_GRID_DTYPE)
-            g_w = np.zeros((rows, int(size)), dtype=_GRID_DTYPE)
-            g_w2 = np.zeros((rows, int(size)), dtype=_GRID_DTYPE)
+            shape = (rows, _SPLIT, int(size) // _SPLIT)
+            g_wy = np.zeros(shape, dtype=_GRID_DTYPE)
+            g_w = np.zeros(shape, dtype=_GRID_DTYPE)
+            g_w2 = np.zeros(shape, dtype=_GRID_DTYPE)
             # Greengard & Lee (2004): M = size / 2 modes, R = 2
             n_modes = size // 2
             tau = np.pi * _MSP / (3.0 * n_modes**2)
@@ -239,6 +298,6 @@ def fft_peaks(batch, objs, grid, min_points, out, spec) -> None:
             kmax = int(grid.k1[block].max()) + 1
             kk = np.arange(kmax, dtype=float)
             dec = np.sqrt(np.pi / tau) * np.exp(kk * kk * tau) / size
-            sums = (rfft(g_wy, kmax), rfft(g_w, kmax), rfft(g_w2, kmax))
+            sums = (_modes(g_wy, kmax), _modes(g_w, kmax), _modes(g_w2, kmax))
             del g_wy, g_w, g_w2
             _fft_post(*points, block, n_bands, grid, min_points, sums, dec, out, spec)

@@ -157,26 +157,43 @@ def track(pw, fr, state, q, j, k, p, df):
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def track_series(tracker, q, power, k0, df):
-    """:func:`track` over a whole stored power series (same peaks, faster)."""
+    """:func:`track` over a whole stored power series (same peaks, faster).
+
+    Walked one decade of period at a time, its sums kept in locals.
+    """
     pw, fr, state, decade = tracker
     starts = decade_starts(df)
-    d = 0
+    n = power.shape[0]
     prev1 = 0.0
     prev2 = 0.0
     acc = 0.0
     acc2 = 0.0
-    for j in range(power.shape[0]):
-        p = power[j]
-        acc += p
-        acc2 += p * p
+    d = 0
+    j = 0
+    while j < n:
         while k0 + j >= starts[d + 1]:
             d += 1
-        track_decade(decade, q, d, p)
-        if j >= 1 and (j == 1 or prev1 > prev2) and prev1 >= p:
-            shift = 0.0 if j == 1 else _refine(prev2, prev1, p)
-            _push_peak(pw, fr, q, prev1, (k0 + j - 1 + shift) * df)
-        prev2 = prev1
-        prev1 = p
+        end = min(n, starts[d + 1] - k0)
+        top = decade[q, d, 0]
+        s1 = 0.0
+        s2 = 0.0
+        for i in range(j, end):
+            p = power[i]
+            s1 += p
+            s2 += p * p
+            if p > top:
+                top = p
+            if i >= 1 and prev1 >= p and (i == 1 or prev1 > prev2):
+                shift = 0.0 if i == 1 else _refine(prev2, prev1, p)
+                _push_peak(pw, fr, q, prev1, (k0 + i - 1 + shift) * df)
+            prev2 = prev1
+            prev1 = p
+        decade[q, d, 0] = top
+        decade[q, d, 1] += s1
+        decade[q, d, 2] += s2
+        acc += s1
+        acc2 += s2
+        j = end
     state[q, 0] = prev1
     state[q, 1] = prev2
     state[q, 2] = acc
