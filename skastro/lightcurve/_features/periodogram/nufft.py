@@ -29,8 +29,7 @@ from .setup import object_data
 
 _MSP = 8  # Gaussian gridding half-width (~1e-8 relative in double precision)
 _FAST = {"reassoc", "contract", "nsz", "arcp"}
-_SPLIT = 2  # sub-grids per FFT (decimation in time): the modes read, k <= n / 4,
-# are all in the sub-grids' real FFTs for 2 (4 would need conjugate mirrors)
+_SPLIT = 2  # sub-grids per FFT (decimation in time; see the module docstring)
 _FFT_BLOCK = 1 << 20
 _GRID_DTYPE = np.float32
 _FFT_COST = 1.0  # FFT (n log n) unit cost against direct (point x frequency)
