@@ -165,8 +165,8 @@ class LightCurveFeatures(TransformerMixin, BaseEstimator):
     weighted) Lomb-Scargle periodogram (Zechmeister & Kurster 2009) on each
     object's grid ``k / (oversampling T)``, evaluated by compiled kernels:
     exactly (sines advanced by rotation) when that is cheaper, otherwise by
-    a non-uniform FFT (Gaussian gridding; power within ~1e-6 of exact).
-    Peak periods are refined by a parabola through the three grid points
+    a non-uniform FFT (exponential-of-semicircle kernel; power within ~1e-6
+    of exact). Peak periods are refined by a parabola through the three grid points
     around each peak.
 
     References

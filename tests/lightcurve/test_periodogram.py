@@ -253,7 +253,7 @@ def test_multiband_period_recovery_on_make_light_curves():
 
 
 def test_approximate_methods_match_exact_sums_at_the_edge_of_the_fft_grid():
-    # k1 a power of two: the FFT grid is exactly 4 k1, no slack, so every
+    # k1 a power of two: the FFT grid is exactly 3 k1, no slack, so every
     # mode the gridding must resolve is used (an inexact shortcut there
     # shows first in the S/N, which averages the whole spectrum); every
     # approximate method of METHODS agrees with the exact sums to 1e-4

@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 import pytest
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 
 from skastro.ensemble import HierarchicalClassifier
@@ -129,9 +129,7 @@ def test_asas_variable_stars(require_data):
         random_state=0,
     )
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
-    pred = np.empty(len(y), dtype=object)
-    for train, test in cv.split(X, y):
-        pred[test] = clf.fit(X[train], y[train]).predict(X[test])
+    pred = cross_val_predict(clf, X, y, cv=cv)
     group_of = {c: g for g, leaves in taxonomy.items() for c in leaves}
     groups = np.array([group_of[c] for c in y])
     pred_groups = np.array([group_of[c] for c in pred])
@@ -175,13 +173,12 @@ def test_asas_defaults(require_data):
     X, y, taxonomy = _asas_features(require_data("asas_training"))
     clf = HierarchicalClassifier(taxonomy, random_state=0)
     scores = []
-    # one BLAS/OpenMP thread: more only spin on a shared machine
+    # two folds at once, one BLAS/OpenMP thread each: more only spin on a
+    # shared machine
     with threadpool_limits(1):
         for seed in (0, 1, 2):
             cv = StratifiedKFold(5, shuffle=True, random_state=seed)
-            pred = np.empty(len(y), dtype=object)
-            for train, test in cv.split(X, y):
-                pred[test] = clf.fit(X[train], y[train]).predict(X[test])
+            pred = cross_val_predict(clf, X, y, cv=cv, n_jobs=2)
             scores.append(accuracy_score(y, pred))
     print(f"\nASAS, 5-fold, default arguments: class accuracy {np.round(scores, 3)}")
     assert np.mean(scores) >= 0.80

@@ -63,10 +63,10 @@ def periodogram_scan(
     """Peaks of every segment, the multi-band peaks and the spectrum's shape.
 
     ``method``: a key of :data:`METHODS` ("direct": exact sums, cost ~
-    n_points x n_frequencies; "fft": non-uniform FFT by Gaussian gridding,
-    cost ~ n_fft log n_fft) or "auto" (the cheapest for each object; ties
-    go to the first). ``grid = (df, k0, k1)`` imposes the frequencies
-    ``k df, k0 <= k <= k1`` on every object.
+    n_points x n_frequencies; "fft": non-uniform FFT with an
+    exponential-of-semicircle kernel, cost ~ n_fft log n_fft) or "auto"
+    (the cheapest for each object; ties go to the first). ``grid = (df, k0,
+    k1)`` imposes the frequencies ``k df, k0 <= k <= k1`` on every object.
 
     Returns ``(peaks, spectrum)``: a :data:`~.peaks.PeriodogramPeaks` (a
     tuple: period, power, snr, fap per segment, then multi-band period and

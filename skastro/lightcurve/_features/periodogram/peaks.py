@@ -170,6 +170,7 @@ def track_series(tracker, q, power, k0, df):
     acc2 = 0.0
     d = 0
     j = 0
+    floor = pw[q, pw.shape[1] - 1]  # a peak must beat the last of the top list
     while j < n:
         while k0 + j >= starts[d + 1]:
             d += 1
@@ -183,9 +184,10 @@ def track_series(tracker, q, power, k0, df):
             s2 += p * p
             if p > top:
                 top = p
-            if i >= 1 and prev1 >= p and (i == 1 or prev1 > prev2):
+            if prev1 > floor and i >= 1 and prev1 >= p and (i == 1 or prev1 > prev2):
                 shift = 0.0 if i == 1 else _refine(prev2, prev1, p)
                 _push_peak(pw, fr, q, prev1, (k0 + i - 1 + shift) * df)
+                floor = pw[q, pw.shape[1] - 1]
             prev2 = prev1
             prev1 = p
         decade[q, d, 0] = top
