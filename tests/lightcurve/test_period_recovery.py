@@ -46,7 +46,9 @@ def _rates(kind, cadence):
         bands=list(range(5)),
         min_period=0.05,
         max_period=20.0,
-        n_jobs=1,
+        # chunks of 25 stars, two at a time (threads; the same features)
+        chunk_size=25,
+        n_jobs=2,
     )
     X = lcf.fit_transform(lc.data)
     names = lcf.get_feature_names_out().tolist()

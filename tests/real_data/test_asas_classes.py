@@ -109,9 +109,7 @@ def test_asas_variable_stars(require_data):
             [
                 (
                     "forest",
-                    RandomForestClassifier(
-                        500, max_features=0.3, criterion="entropy", n_jobs=2
-                    ),
+                    RandomForestClassifier(500, max_features=0.3, criterion="entropy"),
                 ),
                 (
                     "svc",
@@ -129,7 +127,8 @@ def test_asas_variable_stars(require_data):
         random_state=0,
     )
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
-    pred = cross_val_predict(clf, X, y, cv=cv)
+    # two folds at once
+    pred = cross_val_predict(clf, X, y, cv=cv, n_jobs=2)
     group_of = {c: g for g, leaves in taxonomy.items() for c in leaves}
     groups = np.array([group_of[c] for c in y])
     pred_groups = np.array([group_of[c] for c in pred])
