@@ -96,3 +96,25 @@ def test_conditional_entropy_matches_numpy_reference(seed):
         assert got == pytest.approx(_entropy_reference(t, u, f, 10, 5), abs=1e-12)
     true = conditional_entropy(t, u, 1 / 2.7, 10, 5, counts)
     assert true < conditional_entropy(t, u, 0.77, 10, 5, counts)
+
+
+@pytest.mark.parametrize("n_bands", [1, 3])
+def test_two_harmonic_normal_equations_are_the_general_ones(n_bands):
+    # the two-harmonic accumulation (sums kept in locals) gives the same
+    # bits as the general loop: the leading block of the three-harmonic
+    # normal equations holds the same sums of the same products
+    from skastro.lightcurve._features.kernels.harmonic import (
+        _normal_shared,
+        n_columns,
+    )
+
+    t, y, dy, band = _curve(n=200, n_bands=n_bands, seed=3)
+    w = 1 / dy**2
+    p2, p3 = n_columns(n_bands, 2, 0), n_columns(n_bands, 3, 0)
+    ata2, atb2 = np.zeros((p2, p2)), np.zeros(p2)
+    ata3, atb3 = np.zeros((p3, p3)), np.zeros(p3)
+    yy2 = _normal_shared(t, y, w, band, n_bands, 0.37, 2, ata2, atb2, np.zeros(4))
+    yy3 = _normal_shared(t, y, w, band, n_bands, 0.37, 3, ata3, atb3, np.zeros(6))
+    assert yy2 == yy3
+    np.testing.assert_array_equal(np.tril(ata2), np.tril(ata3[:p2, :p2]))
+    np.testing.assert_array_equal(atb2, atb3[:p2])

@@ -88,6 +88,67 @@ def _normal_general(
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
+def _normal_shared_2(tr, y, w, band, n_bands, f, ata, atb):
+    """:func:`_normal_shared` with two harmonics (the re-ranking's default).
+
+    The same products in the same order, the harmonic block's sums held in
+    locals (registers) instead of the arrays: the same bits, about twice as
+    fast.
+    """
+    yy = 0.0
+    a0 = a1 = a2 = a3 = 0.0
+    p00 = p10 = p11 = p20 = p21 = p22 = p30 = p31 = p32 = p33 = 0.0
+    nb = n_bands
+    two_pi_f = 2.0 * math.pi * f
+    for i in range(tr.shape[0]):
+        x = two_pi_f * tr[i]
+        v0 = math.cos(x)
+        v1 = math.sin(x)
+        v2 = v0 * v0 - v1 * v1
+        v3 = v1 * v0 + v0 * v1
+        b = band[i]
+        wi = w[i]
+        wy = wi * y[i]
+        yy += wy * y[i]
+        ata[b, b] += wi
+        atb[b] += wy
+        w0, w1, w2, w3 = wi * v0, wi * v1, wi * v2, wi * v3
+        a0 += wy * v0
+        a1 += wy * v1
+        a2 += wy * v2
+        a3 += wy * v3
+        ata[nb, b] += w0
+        ata[nb + 1, b] += w1
+        ata[nb + 2, b] += w2
+        ata[nb + 3, b] += w3
+        p00 += w0 * v0
+        p10 += w1 * v0
+        p11 += w1 * v1
+        p20 += w2 * v0
+        p21 += w2 * v1
+        p22 += w2 * v2
+        p30 += w3 * v0
+        p31 += w3 * v1
+        p32 += w3 * v2
+        p33 += w3 * v3
+    atb[nb] += a0
+    atb[nb + 1] += a1
+    atb[nb + 2] += a2
+    atb[nb + 3] += a3
+    ata[nb, nb] += p00
+    ata[nb + 1, nb] += p10
+    ata[nb + 1, nb + 1] += p11
+    ata[nb + 2, nb] += p20
+    ata[nb + 2, nb + 1] += p21
+    ata[nb + 2, nb + 2] += p22
+    ata[nb + 3, nb] += p30
+    ata[nb + 3, nb + 1] += p31
+    ata[nb + 3, nb + 2] += p32
+    ata[nb + 3, nb + 3] += p33
+    return yy
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _normal_shared(tr, y, w, band, n_bands, f, n_harmonics, ata, atb, val):
     """Lower triangle of the normal equations of the shared model (nb = 0).
 
@@ -97,6 +158,8 @@ def _normal_shared(tr, y, w, band, n_bands, f, n_harmonics, ata, atb, val):
     the ``2 H (2 H + 1) / 2`` products of the harmonic block's lower
     triangle (the Cholesky reads no more). Returns ``sum w y^2``.
     """
+    if n_harmonics == 2:
+        return _normal_shared_2(tr, y, w, band, n_bands, f, ata, atb)
     nh = 2 * n_harmonics
     yy = 0.0
     two_pi_f = 2.0 * math.pi * f

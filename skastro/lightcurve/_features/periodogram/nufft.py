@@ -134,15 +134,20 @@ def _kernel_transform() -> np.ndarray:
     return np.polynomial.chebyshev.chebinterpolate(phi_hat, 20)
 
 
+def _n_read(n: int) -> int:
+    """Modes read of a size-``n`` grid: ``k <= n / (2 _R)``, plus one spare."""
+    return int(n / (2 * _R)) + 2
+
+
 @functools.lru_cache(maxsize=64)
-def _deconvolution(n: int, kmax: int) -> np.ndarray:
-    """Factor of mode ``k < kmax`` of a size-``n`` grid: ``2 / (_W Phi(pi _W k / n))``.
+def _deconvolution(n: int) -> np.ndarray:
+    """Factor of mode ``k`` of a size-``n`` grid: ``2 / (_W Phi(pi _W k / n))``.
 
     The grid's FFT at ``k`` is ``sum_j y_j exp(-i k x_j)`` times the kernel's
     Fourier transform ``(pi _W / n) Phi(pi _W k / n)`` over the grid step
-    ``2 pi / n``. Read-only.
+    ``2 pi / n``. For every mode read (:func:`_n_read`); read-only.
     """
-    k = np.arange(kmax, dtype=float)
+    k = np.arange(_n_read(n), dtype=float)
     s = 2.0 * k * (2.0 * _R) / n - 1.0  # xi / top mapped to [-1, 1]
     dec = 2.0 / (_W * np.polynomial.chebyshev.chebval(s, _kernel_transform()))
     dec.flags.writeable = False
@@ -179,10 +184,10 @@ def _fill_grids(
                 _add_weighted(g_w2, row, m0, w[j], wts)
 
 
-@functools.lru_cache(maxsize=16)
-def _twiddles(n: int, kmax: int, dtype: np.dtype) -> np.ndarray:
-    """``exp(-2 pi i k / n)`` for ``k < kmax``, read-only."""
-    tw = np.exp(-2j * np.pi * np.arange(kmax) / n).astype(dtype)
+@functools.lru_cache(maxsize=64)
+def _twiddles(n: int, dtype: np.dtype) -> np.ndarray:
+    """``exp(-2 pi i k / n)`` for every mode read (:func:`_n_read`), read-only."""
+    tw = np.exp(-2j * np.pi * np.arange(_n_read(n)) / n).astype(dtype)
     tw.flags.writeable = False
     return tw
 
@@ -358,8 +363,8 @@ def fft_peaks(batch, objs, grid, min_points, out, spec) -> None:
                 g_w2,
             )
             kmax = int(grid.k1[block].max()) + 1
-            dec = _deconvolution(int(size), kmax)
+            dec = _deconvolution(int(size))
             modes = [_sub_modes(g, kmax) for g in (g_wy, g_w, g_w2)]
-            tw = _twiddles(int(size), kmax, modes[0].dtype)
+            tw = _twiddles(int(size), modes[0].dtype)
             sums = (*modes, tw, int(size) // _SPLIT)
             _fft_post(*points, block, n_bands, grid, min_points, sums, dec, out, spec)
