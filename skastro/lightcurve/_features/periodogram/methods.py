@@ -23,7 +23,7 @@ class Method(NamedTuple):
         of the objects ``objs`` to ``out`` and the shape of their spectrum
         (per decade of period) to ``spec``.
     cost : callable
-        ``cost(n_points, n_freqs, k1)``: cost per object (arrays), in a unit
+        ``cost(n_points, n_freqs, k1, n_bands)``: cost per object (arrays), in a unit
         shared by the methods; ``method="auto"`` takes the cheapest.
     exact : bool
         Whether the powers are exact to rounding (the reference of the
@@ -65,7 +65,8 @@ def periodogram_scan(
     ``method``: a key of :data:`METHODS` ("direct": exact sums, cost ~
     n_points x n_frequencies; "fft": non-uniform FFT with an
     exponential-of-semicircle kernel, cost ~ n_fft log n_fft) or "auto"
-    (the cheapest for each object; ties go to the first). ``grid = (df, k0,
+    (the cheapest for each object by the methods' cost models, calibrated
+    by timing both; ties go to the first). ``grid = (df, k0,
     k1)`` imposes the frequencies ``k df, k0 <= k <= k1`` on every object.
 
     Returns ``(peaks, spectrum)``: a :data:`~.peaks.PeriodogramPeaks` (a
@@ -105,7 +106,7 @@ def periodogram_scan(
         seg = batch.offsets
         npts = (seg[(active + 1) * n_bands] - seg[active * n_bands]).astype(float)
         nf = (grids.k1[active] - grids.k0[active] + 1).astype(float)
-        costs = [m.cost(npts, nf, grids.k1[active]) for m in METHODS.values()]
+        costs = [m.cost(npts, nf, grids.k1[active], n_bands) for m in METHODS.values()]
         choice = np.argmin(np.vstack(costs), axis=0)
     else:
         choice = np.full(active.shape[0], list(METHODS).index(method))
