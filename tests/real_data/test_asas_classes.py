@@ -172,8 +172,8 @@ def test_asas_defaults(require_data):
     X, y, taxonomy = _asas_features(require_data("asas_training"))
     clf = HierarchicalClassifier(taxonomy, random_state=0)
     scores = []
-    # two folds at once, one BLAS/OpenMP thread each: more only spin on a
-    # shared machine
+    # two folds at once (joblib gives each worker cores / 2 BLAS/OpenMP
+    # threads); in this process one thread: more only spin on a shared machine
     with threadpool_limits(1):
         for seed in (0, 1, 2):
             cv = StratifiedKFold(5, shuffle=True, random_state=seed)

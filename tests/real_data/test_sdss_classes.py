@@ -178,8 +178,9 @@ def _default_scores(data_home):
         model = make_pipeline(
             PhotometricColors(bands=list("ugriz"), keep_magnitudes=True), clf
         )
-        # two folds at once, one thread each: the boosted trees' OpenMP
-        # threads and the network's BLAS threads only spin on a shared machine
+        # two folds at once (joblib gives each worker cores / 2 threads; more
+        # threads for the boosted trees and the network only spin on a shared
+        # machine)
         with threadpool_limits(1):
             pred = cross_val_predict(model, mags, y, cv=cv, n_jobs=2)
         scores[name] = (
