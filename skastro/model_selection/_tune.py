@@ -142,8 +142,11 @@ def _check_study_purpose(study, estimator, space) -> None:
     wanted = _purpose(estimator, space)
     attrs = study.user_attrs
     if "skastro_estimator" not in attrs:
-        for key, value in wanted.items():
-            study.set_user_attr(key, value)
+        # one write per key: "skastro_estimator" marks the record as complete,
+        # so it goes last (a process resuming the study at the same moment
+        # sees either no record or all of it)
+        for key in ("skastro_lineage", "skastro_space", "skastro_estimator"):
+            study.set_user_attr(key, wanted[key])
         return
     stored_name = attrs["skastro_estimator"]
     stored_lineage = attrs.get("skastro_lineage", [stored_name])

@@ -391,6 +391,34 @@ def test_a_study_made_for_another_estimator_is_refused(tmp_path, data):
     assert result.n_trials_ == 3
 
 
+def test_study_purpose_is_recorded_with_its_marker_last(monkeypatch, data):
+    # two processes may create and resume one study at the same moment: the
+    # key that marks the purpose as recorded is written after the others, so
+    # the other process sees either no record or all of it (a half-written
+    # record read as "search space None" refused a same-purpose resume)
+    X, y = data
+    written = []
+    original = optuna.study.Study.set_user_attr
+
+    def record(self, key, value):
+        written.append(key)
+        original(self, key, value)
+
+    monkeypatch.setattr(optuna.study.Study, "set_user_attr", record)
+    tune(
+        CentroidClassifier(),
+        X,
+        y,
+        param_distributions=SHRINK,
+        n_trials=1,
+        cv=3,
+        storage=":memory:",
+    )
+    purpose = [key for key in written if key.startswith("skastro_")]
+    assert purpose[-1] == "skastro_estimator"
+    assert set(purpose) == {"skastro_estimator", "skastro_lineage", "skastro_space"}
+
+
 def test_progress_bar_passes_through(data, capsys):
     X, y = data
     tune(
