@@ -395,7 +395,7 @@ def test_study_purpose_is_recorded_with_its_marker_last(monkeypatch, data):
     # two processes may create and resume one study at the same moment: the
     # key that marks the purpose as recorded is written after the others, so
     # the other process sees either no record or all of it (a half-written
-    # record read as "search space None" refused a same-purpose resume)
+    # record reads as "search space None" and refuses a same-purpose resume)
     X, y = data
     written = []
     original = optuna.study.Study.set_user_attr

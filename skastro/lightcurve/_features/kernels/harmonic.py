@@ -87,6 +87,15 @@ def _normal_general(
     return yy
 
 
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _add_offset(ata, atb, b, wi, yi):
+    """Band ``b``'s offset column of a point (weight ``wi``); returns ``wi yi``."""
+    wy = wi * yi
+    ata[b, b] += wi
+    atb[b] += wy
+    return wy
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _normal_shared_2(tr, y, w, band, n_bands, f, ata, atb):
     """:func:`_normal_shared` with two harmonics (the re-ranking's default).
@@ -108,10 +117,8 @@ def _normal_shared_2(tr, y, w, band, n_bands, f, ata, atb):
         v3 = v1 * v0 + v0 * v1
         b = band[i]
         wi = w[i]
-        wy = wi * y[i]
+        wy = _add_offset(ata, atb, b, wi, y[i])
         yy += wy * y[i]
-        ata[b, b] += wi
-        atb[b] += wy
         w0, w1, w2, w3 = wi * v0, wi * v1, wi * v2, wi * v3
         a0 += wy * v0
         a1 += wy * v1
@@ -174,10 +181,8 @@ def _normal_shared(tr, y, w, band, n_bands, f, n_harmonics, ata, atb, val):
             ck, sk = ck * c1 - sk * s1, sk * c1 + ck * s1
         b = band[i]
         wi = w[i]
-        wy = wi * y[i]
+        wy = _add_offset(ata, atb, b, wi, y[i])
         yy += wy * y[i]
-        ata[b, b] += wi
-        atb[b] += wy
         for r in range(nh):
             row = n_bands + r
             vr = val[r]

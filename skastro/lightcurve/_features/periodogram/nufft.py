@@ -40,7 +40,6 @@ _BETA = 2.03 * _W  # kernel shape; the error at _R = 1.5 is least near 2.0-2.05 
 _DEGREE = 8  # of the polynomials giving the kernel weights
 _R = 1.5  # oversampling: modes k <= n / (2 _R) are read
 _FAST = {"reassoc", "contract", "nsz", "arcp"}
-_SPLIT = 2  # sub-grids per FFT (decimation in time; the code assumes 2)
 _FFT_BLOCK = 1 << 20
 _GRID_DTYPE = np.float32
 # costs in the time of one point at one frequency by direct sums (fft_cost)
@@ -96,8 +95,8 @@ def _kernel_weights(u, coef, out):
 def _add_weighted(grid, row, m0, y, wts):
     """Grid point ``m = (m0 - _W / 2 + 1 + i) % n`` gets ``y * wts[i]``.
 
-    ``grid[row]`` holds the ``_SPLIT`` interleaved sub-grids: point ``m`` is
-    ``grid[row, m % _SPLIT, m // _SPLIT]``.
+    ``grid[row]`` holds the two interleaved sub-grids: point ``m`` is
+    ``grid[row, m % 2, m // 2]``.
     """
     n = grid.shape[1] * grid.shape[2]
     start = m0 - _W // 2 + 1
@@ -116,7 +115,7 @@ def _add_weighted(grid, row, m0, y, wts):
             m += n
         elif m >= n:
             m -= n
-        grid[row, m % _SPLIT, m // _SPLIT] += y * wts[i]
+        grid[row, m % 2, m // 2] += y * wts[i]
 
 
 @functools.lru_cache(maxsize=1)
@@ -311,7 +310,7 @@ def _fft_post(t, m, err, seg, objs, n_bands, grid, min_points, sums, dec, out, s
 def fft_size(k1: np.ndarray) -> np.ndarray:
     """FFT size of each object: at least ``2 _R`` times its highest grid index.
 
-    ``_SPLIT`` times the next 2-3-5-smooth sub-grid size
+    Twice the next 2-3-5-smooth sub-grid size
     (``scipy.fft.next_fast_len``), not a power of two: as fast per point,
     and on average ~1.4x fewer points.
     """
@@ -320,8 +319,8 @@ def fft_size(k1: np.ndarray) -> np.ndarray:
     need = np.maximum(np.ceil(2 * _R * np.asarray(k1, dtype=float)), 64)
     out = np.empty(need.shape, dtype=np.int64)
     for n in np.unique(need):
-        sub = fft.next_fast_len(-(-int(n) // _SPLIT), real=True)
-        out[need == n] = _SPLIT * sub
+        sub = fft.next_fast_len(-(-int(n) // 2), real=True)
+        out[need == n] = 2 * sub
     return out
 
 
@@ -355,7 +354,7 @@ def fft_peaks(batch, objs, grid, min_points, out, spec) -> None:
         for lo in range(0, group.shape[0], per_block):
             block = group[lo : lo + per_block]
             rows = block.shape[0] * n_bands
-            shape = (rows, _SPLIT, int(size) // _SPLIT)
+            shape = (rows, 2, int(size) // 2)
             used = memory[:, : rows * int(size)]
             used.fill(0)
             g_wy, g_w, g_w2 = (g.reshape(shape) for g in used)
@@ -375,5 +374,5 @@ def fft_peaks(batch, objs, grid, min_points, out, spec) -> None:
             dec = _deconvolution(int(size))
             modes = [_sub_modes(g, kmax) for g in (g_wy, g_w, g_w2)]
             tw = _twiddles(int(size), modes[0].dtype)
-            sums = (*modes, tw, int(size) // _SPLIT)
+            sums = (*modes, tw, int(size) // 2)
             _fft_post(*points, block, n_bands, grid, min_points, sums, dec, out, spec)
