@@ -28,6 +28,20 @@ class SegmentBatch:
     def n_segments(self) -> int:
         return self.offsets.shape[0] - 1
 
+    def objects(self, lo: int, hi: int) -> SegmentBatch:
+        """The objects ``lo .. hi - 1`` (views of the arrays)."""
+        nb = self.n_bands
+        seg = self.offsets[lo * nb : hi * nb + 1]
+        a, b = seg[0], seg[-1]
+        return SegmentBatch(
+            self.t[a:b],
+            self.m[a:b],
+            self.err[a:b],
+            seg - a,
+            n_objects=hi - lo,
+            n_bands=nb,
+        )
+
     @property
     def lengths(self) -> np.ndarray:
         return np.diff(self.offsets)

@@ -19,11 +19,55 @@ from .rerank import FAMILY as RERANK
 from .rerank import RESIDUAL_OVERSAMPLING, best_period_values
 from .spectrum import LABELS as SPECTRUM_LABELS
 
+#: Window sums (three float64 per band and coarse frequency) kept from the
+#: main pass for the residual's periodogram, at most this many per group of
+#: objects (24 MiB): objects are computed in groups that fit.
+WINDOW_CELLS = 1 << 20
 
-def _compute(
+
+def _secondary(n_peaks):
+    """Names of the prewhitened peaks' features (``period_1``, ...)."""
+    return {f"period_{j}{s}" for j in range(1, n_peaks) for s in ("", "_power", "_snr")}
+
+
+def _compute(batch, names, values, **params):
+    """The family's values; with secondary periods, by groups of objects.
+
+    The residual's periodogram (``period_1, ...``) reads the window sums
+    (weights only) that the main pass keeps on its coarser grid, so it
+    transforms the residual alone (one FFT per band instead of three) when
+    the main grid's step is a whole fraction of the residual's; the sums
+    are kept for a group of objects at a time (:data:`WINDOW_CELLS`).
+    """
+    step = params["oversampling"] / RESIDUAL_OVERSAMPLING
+    secondary = _secondary(params["n_peaks"])
+    if not set(names) & secondary or step != round(step) or step < 1:
+        return _compute_group(batch, names, None, **params)
+    from ..periodogram import coarse_grids, keep_window
+
+    grid = {
+        "step": int(step),
+        "min_period": params["min_period"],
+        "max_period": params["max_period"],
+        "oversampling": params["oversampling"],
+    }
+    coarse = coarse_grids(batch, **grid)
+    cells = batch.n_bands * np.maximum(coarse.k1 - coarse.k0 + 1, 0)
+    group = (np.cumsum(cells) - 1) // WINDOW_CELLS
+    bounds = [0, *(np.flatnonzero(np.diff(group)) + 1), batch.n_objects]
+    parts = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        sub = batch if hi - lo == batch.n_objects else batch.objects(lo, hi)
+        parts.append(_compute_group(sub, names, keep_window(sub, **grid), **params))
+    if len(parts) == 1:
+        return parts[0]
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def _compute_group(
     batch,
     names,
-    values,
+    window,
     *,
     n_peaks,
     min_period,
@@ -33,12 +77,12 @@ def _compute(
     n_harmonics,
     period_scorer,
 ):
-    from ..periodogram import periodogram_peaks, periodogram_scan
+    from ..periodogram import USE, periodogram_peaks, periodogram_scan
 
     grid = {"min_period": min_period, "max_period": max_period}
     n_raw = max(n_peaks, n_candidates)
     peaks, spectrum = periodogram_scan(
-        batch, n_peaks=n_raw, oversampling=oversampling, **grid
+        batch, n_peaks=n_raw, oversampling=oversampling, window=window, **grid
     )
     out = {}
     for j in range(n_peaks):
@@ -54,9 +98,7 @@ def _compute(
         out[f"_spectrum_power_{label}"] = spectrum.power[:, d]
         out[f"_spectrum_snr_{label}"] = spectrum.snr[:, d]
     wanted = set(names)
-    secondary = {
-        f"period_{j}{s}" for j in range(1, n_peaks) for s in ("", "_power", "_snr")
-    }
+    secondary = _secondary(n_peaks)
     best = {s.name for s in RERANK.features} | {"period_multiband_best"}
     if not wanted & (secondary | best):
         return out
@@ -75,6 +117,7 @@ def _compute(
             residual,
             n_peaks=n_peaks - 1,
             oversampling=RESIDUAL_OVERSAMPLING,
+            window=None if window is None else window._replace(mode=USE),
             **grid,
         )
         # no best model (too few points): no residual, no secondary period

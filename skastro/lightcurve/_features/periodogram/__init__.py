@@ -23,7 +23,14 @@ computed (``families.periodogram`` and ``families.folded`` declare them).
 """
 
 from .fft_backend import fft_backend
-from .methods import METHODS, periodogram_peaks, periodogram_scan
+from .methods import (
+    METHODS,
+    coarse_grids,
+    keep_window,
+    periodogram_peaks,
+    periodogram_scan,
+)
+from .nufft import USE
 from .peaks import DECADES, PeriodogramPeaks, Spectrum
 
 __all__ = [
@@ -31,7 +38,10 @@ __all__ = [
     "METHODS",
     "PeriodogramPeaks",
     "Spectrum",
+    "USE",
+    "coarse_grids",
     "fft_backend",
+    "keep_window",
     "periodogram_peaks",
     "periodogram_scan",
 ]

@@ -16,6 +16,7 @@ import numpy as np
 
 from .peaks import (
     decade_starts,
+    gls_power,
     new_tracker,
     report,
     report_spectrum,
@@ -56,11 +57,7 @@ def _band_power(w, wy, c, s, a, b, yy, scale, acc):
     acc[2] += scale * cs
     acc[3] += scale * swy_c
     acc[4] += scale * swy_s
-    d = cc * ss - cs * cs
-    if d <= 1e-300 * (cc + ss + 1.0):
-        return 0.0
-    p = (ss * swy_c * swy_c + cc * swy_s * swy_s - 2.0 * cs * swy_c * swy_s) / (yy * d)
-    return min(max(p, 0.0), 1.0)
+    return gls_power(cc, ss, cs, swy_c, swy_s, yy)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..families.periodogram import FAMILY
 from .direct import direct_cost, direct_peaks
-from .nufft import fft_cost, fft_peaks
+from .nufft import KEEP, USE, fft_cost, fft_peaks, new_window
 from .peaks import empty_peaks, empty_spectrum
 from .setup import MinPoints, frequency_grids
 
@@ -59,6 +59,7 @@ def periodogram_scan(
     oversampling,
     method="auto",
     grid=None,
+    window=None,
 ):
     """Peaks of every segment, the multi-band peaks and the spectrum's shape.
 
@@ -76,6 +77,11 @@ def periodogram_scan(
     :data:`~.peaks.Spectrum` (highest power and its S/N per segment and
     decade of period, :data:`~.peaks.DECADES`), both from the one walk over
     each object's grid.
+
+    ``window``: a :data:`~.nufft.Window` (see :func:`keep_window`); in KEEP
+    mode the objects evaluated by FFT write their window sums on its coarse
+    grids, in USE mode the objects that have them are evaluated by one FFT
+    each (the weighted data) with those sums, the others as without it.
     """
     if method != "auto" and method not in METHODS:
         raise ValueError(
@@ -100,8 +106,16 @@ def periodogram_scan(
         min_points.peaks,
     )
     active = np.flatnonzero(grids.k1 >= grids.k0)
+    if window is not None and window.mode == USE:
+        have = window.have[active]
+        if have.any():
+            fft_peaks(batch, active[have], grids, min_points, out, spec, window)
+        active = active[~have]
     if active.shape[0] == 0:
         return out, spec
+    if window is not None and window.mode == KEEP:
+        # a coarse index beyond the modes read: the object keeps none
+        window.k1[window.step * window.k1 > grids.k1 + 1] = -1
     if method == "auto":
         seg = batch.offsets
         npts = (seg[(active + 1) * n_bands] - seg[active * n_bands]).astype(float)
@@ -112,6 +126,39 @@ def periodogram_scan(
         choice = np.full(active.shape[0], list(METHODS).index(method))
     for i, impl in enumerate(METHODS.values()):
         objs = active[choice == i]
-        if objs.shape[0]:
+        if not objs.shape[0]:
+            continue
+        if impl.peaks is fft_peaks and window is not None and window.mode == KEEP:
+            fft_peaks(batch, objs, grids, min_points, out, spec, window)
+        else:
             impl.peaks(batch, objs, grids, min_points, out, spec)
     return out, spec
+
+
+def coarse_grids(batch, *, step, min_period, max_period, oversampling):
+    """The objects' grids at ``oversampling / step`` (a :data:`~.setup.Grid`)."""
+    return frequency_grids(
+        batch.t,
+        batch.offsets,
+        batch.n_objects,
+        batch.n_bands,
+        float(min_period),
+        float(max_period) if max_period is not None else -1.0,
+        float(oversampling) / step,
+        np.zeros(3),
+        FAMILY.min_points("period_{j}"),
+    )
+
+
+def keep_window(batch, *, step, min_period, max_period, oversampling):
+    """A :data:`~.nufft.Window` in KEEP mode for a pass at ``oversampling``.
+
+    Its coarse grids are those of ``oversampling / step`` (``step`` a whole
+    number; :func:`coarse_grids`): pass it to :func:`periodogram_scan` at
+    ``oversampling``, then, with ``mode=USE``, to a scan at ``oversampling
+    / step`` of the same times and errors (another magnitude column, such
+    as a residual), which then transforms the weighted data alone.
+    """
+    grid = {"min_period": min_period, "max_period": max_period}
+    coarse = coarse_grids(batch, step=step, oversampling=oversampling, **grid)
+    return new_window(coarse, step, batch.n_bands)

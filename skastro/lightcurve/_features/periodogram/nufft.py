@@ -27,13 +27,33 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import namedtuple
 
 import numba
 import numpy as np
 
 from .fft_backend import rfft
-from .peaks import new_tracker, report, report_spectrum, shared_power, track_series
+from .peaks import (
+    new_tracker,
+    report,
+    report_spectrum,
+    shared_power,
+    track_series,
+)
+from .scratch import scratch
 from .setup import object_data
+
+# The window sums of a coarser grid, kept by one pass for a later pass over
+# the same times and errors with other magnitudes (the residual's
+# periodogram): they depend on the weights only. ``mode``: KEEP (the pass
+# writes them) or USE (the pass reads them and transforms the weighted data
+# alone: one FFT instead of three). Object ``o``'s coarse grid is ``j df_o
+# step``, ``k0[o] <= j <= k1[o]`` (frequency index ``step j`` of the pass
+# that keeps them); its band ``b``'s centred sums ``cc, ss, cs`` (as in
+# :func:`_fft_power`) at ``j`` are at ``start[o] + b (k1[o] - k0[o] + 1) + j
+# - k0[o]`` of the flat arrays; ``have[o]``: kept (objects evaluated by FFT).
+Window = namedtuple("Window", "mode step k0 k1 start cc ss cs have")
+NO_WINDOW, KEEP, USE = 0, 1, 2
 
 _W = 10  # kernel width in grid points (even)
 _BETA = 2.03 * _W  # kernel shape; the error at _R = 1.5 is least near 2.0-2.05 _W
@@ -159,9 +179,13 @@ def _deconvolution(n: int) -> np.ndarray:
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _fill_grids(
-    t, m, err, seg, objs, n_bands, t0, df, min_points, coef, g_wy, g_w, g_w2
+    t, m, err, seg, objs, n_bands, t0, df, min_points, coef, g_wy, g_w, g_w2, wy_only
 ):
-    n = g_w.shape[1] * g_w.shape[2]
+    """Spread each band's weighted data, weights at f and weights at 2 f.
+
+    ``wy_only``: the weighted data alone (``g_w, g_w2`` are not touched).
+    """
+    n = g_wy.shape[1] * g_wy.shape[2]
     wts = np.empty(_W)
     for r in range(objs.shape[0]):
         o = objs[r]
@@ -182,6 +206,8 @@ def _fill_grids(
                 # the weighted data and the weights share the phase ph1
                 m0 = _kernel_weights(ph1 * n, coef, wts)
                 _add_weighted(g_wy, row, m0, wy[j], wts)
+                if wy_only:
+                    continue
                 _add_weighted(g_w, row, m0, w[j], wts)
                 m0 = _kernel_weights(ph2 * n, coef, wts)
                 _add_weighted(g_w2, row, m0, w[j], wts)
@@ -219,29 +245,37 @@ def _mode(sub, tw, length, k):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
-def _fft_power(s_wy, s_w, s_w2, tw, length, dec, k0, yy, out, scale, acc):
+def _fft_power(s_wy, s_w, s_w2, tw, length, dec, k0, yy, out, scale, acc, kept):
     """Power at grid indices k0 .. k0 + len(out) - 1 from the deconvolved sums.
 
     ``s_*``: the sub-grid FFTs of one row (:func:`_sub_modes`). The band's
     centred sums (cc, ss, cs, yc, ys) times ``scale`` are added to the rows
     of ``acc`` (for the shared-shape multi-band power; an ``acc`` with no
-    columns is left out).
+    columns is left out). ``kept``: the band's window sums ``(cc, ss, cs)``
+    at these indices (from a :data:`Window` in USE mode; ``s_w, s_w2`` are
+    then not read), or three empty arrays. One loop with the arithmetic
+    written out: helpers returning the three sums made it 5x slower.
     """
+    kcc, kss, kcs = kept
+    use = kcc.shape[0] > 0
     for j in range(out.shape[0]):
         k = k0 + j
-        f_wy = _mode(s_wy, tw, length, k)
-        f_w = _mode(s_w, tw, length, k)
-        f_w2 = _mode(s_w2, tw, length, k)
         # deconvolved sums of g exp(-i k x): cos = real part, sin = -imag part
+        f_wy = _mode(s_wy, tw, length, k)
         yc = dec[k] * f_wy.real
         ys = -dec[k] * f_wy.imag
-        cw = dec[k] * f_w.real
-        sw = -dec[k] * f_w.imag
-        c2 = dec[k] * f_w2.real
-        s2 = -dec[k] * f_w2.imag
-        cc = 0.5 * (1.0 + c2) - cw * cw
-        ss = 0.5 * (1.0 - c2) - sw * sw
-        cs = 0.5 * s2 - cw * sw
+        if use:
+            cc, ss, cs = kcc[j], kss[j], kcs[j]
+        else:
+            f_w = _mode(s_w, tw, length, k)
+            f_w2 = _mode(s_w2, tw, length, k)
+            cw = dec[k] * f_w.real
+            sw = -dec[k] * f_w.imag
+            c2 = dec[k] * f_w2.real
+            s2 = -dec[k] * f_w2.imag
+            cc = 0.5 * (1.0 + c2) - cw * cw
+            ss = 0.5 * (1.0 - c2) - sw * sw
+            cs = 0.5 * s2 - cw * sw
         if acc.shape[1] > 0:
             acc[0, j] += scale * cc
             acc[1, j] += scale * ss
@@ -256,15 +290,41 @@ def _fft_power(s_wy, s_w, s_w2, tw, length, dec, k0, yy, out, scale, acc):
         out[j] = p
 
 
+@numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
+def _keep_window(s_w, s_w2, tw, length, dec, win, o, bnd):
+    """Write band ``bnd`` of object ``o``'s window sums on its coarse grid.
+
+    The sums of :func:`_fft_power` at the grid indices ``step j``.
+    """
+    nf = win.k1[o] - win.k0[o] + 1
+    base = win.start[o] + bnd * nf - win.k0[o]
+    for j in range(win.k0[o], win.k1[o] + 1):
+        k = win.step * j
+        f_w = _mode(s_w, tw, length, k)
+        f_w2 = _mode(s_w2, tw, length, k)
+        cw = dec[k] * f_w.real
+        sw = -dec[k] * f_w.imag
+        c2 = dec[k] * f_w2.real
+        s2 = -dec[k] * f_w2.imag
+        win.cc[base + j] = 0.5 * (1.0 + c2) - cw * cw
+        win.ss[base + j] = 0.5 * (1.0 - c2) - sw * sw
+        win.cs[base + j] = 0.5 * s2 - cw * sw
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
-def _fft_post(t, m, err, seg, objs, n_bands, grid, min_points, sums, dec, out, spec):
+def _fft_post(
+    t, m, err, seg, objs, n_bands, grid, min_points, sums, dec, out, spec, win
+):
     """Powers from the trigonometric sums, then peaks as in the direct path.
 
     ``sums = (s_wy, s_w, s_w2, tw, length)``: the sub-grid FFTs of the gridded
     data (:func:`_sub_modes`), one row per (object of ``objs``, band), the
-    twiddles and the sub-grids' length.
+    twiddles and the sub-grids' length. ``win``: a :data:`Window` the pass
+    keeps or uses (``s_w, s_w2`` are then not read), or one in NO_WINDOW
+    mode.
     """
     s_wy, s_w, s_w2, tw, length = sums
+    empty = np.empty(0)
     n_peaks = out.period.shape[1]
     for r in range(objs.shape[0]):
         o = objs[r]
@@ -279,6 +339,10 @@ def _fft_post(t, m, err, seg, objs, n_bands, grid, min_points, sums, dec, out, s
             if data.yy[bnd] <= 0:
                 continue
             row = r * n_bands + bnd
+            kept = (empty, empty, empty)
+            if win.mode == USE:
+                a = win.start[o] + bnd * nf
+                kept = (win.cc[a : a + nf], win.ss[a : a + nf], win.cs[a : a + nf])
             _fft_power(
                 s_wy[row],
                 s_w[row],
@@ -291,7 +355,10 @@ def _fft_post(t, m, err, seg, objs, n_bands, grid, min_points, sums, dec, out, s
                 power[bnd],
                 data.chi0[bnd] / data.yy[bnd],  # the band's total weight
                 acc,
+                kept,
             )
+            if win.mode == KEEP and win.k1[o] >= win.k0[o]:
+                _keep_window(s_w[row], s_w2[row], tw, length, dec, win, o, bnd)
             track_series(tracker, bnd, power[bnd], k0, df)
         if n_bands > 1 and data.chi0_sum > 0:
             for bnd in range(n_bands):
@@ -305,6 +372,8 @@ def _fft_post(t, m, err, seg, objs, n_bands, grid, min_points, sums, dec, out, s
             track_series(tracker, n_bands + 1, power[n_bands + 1], k0, df)
         report(o, data, tracker, nf, k1, df, min_points.fap, out)
         report_spectrum(o, data, tracker, k0, k1, df, spec)
+        if win.mode == KEEP and win.k1[o] >= win.k0[o]:
+            win.have[o] = True
 
 
 def fft_size(k1: np.ndarray) -> np.ndarray:
@@ -335,29 +404,63 @@ def fft_cost(n_points, n_freqs, k1, n_bands):
     return _FFT_COST * n_bands * n_fft * np.log2(n_fft) + _FFT_PER_POINT * n_points
 
 
-def fft_peaks(batch, objs, grid, min_points, out, spec) -> None:
+def no_window() -> Window:
+    """A :data:`Window` in NO_WINDOW mode (nothing kept or used)."""
+    none = np.empty(0, dtype=np.int64)
+    empty = np.empty(0)
+    return Window(NO_WINDOW, 1, none, none, none, empty, empty, empty, none > 0)
+
+
+def new_window(coarse, step: int, n_bands: int) -> Window:
+    """A :data:`Window` to KEEP for the coarse grids ``coarse`` (a ``Grid``).
+
+    ``step``: the ratio of the coarse grid's step to the keeping pass's.
+    """
+    nf = np.maximum(coarse.k1 - coarse.k0 + 1, 0)
+    start = np.zeros(nf.shape[0], dtype=np.int64)
+    np.cumsum(n_bands * nf[:-1], out=start[1:])
+    size = int(n_bands * nf.sum())
+    # written for every object kept (``have``), read for no other
+    sums = scratch("window", 3 * size, np.float64).reshape(3, size)
+    return Window(
+        KEEP,
+        int(step),
+        coarse.k0,
+        coarse.k1,
+        start,
+        *sums,
+        np.zeros(nf.shape[0], dtype=np.bool_),
+    )
+
+
+def fft_peaks(batch, objs, grid, min_points, out, spec, window=None) -> None:
     """Peaks of objects ``objs`` by non-uniform FFTs, written to out and spec.
 
     Objects are grouped by FFT size, in blocks of at most ``_FFT_BLOCK``
-    grid cells.
+    grid cells. ``window``: a :data:`Window` to keep (the objects' window
+    sums on its coarse grids are written) or to use (its sums replace two of
+    the three transforms; every object of ``objs`` must have them).
     """
+    win = no_window() if window is None else window
+    use = win.mode == USE
     n_bands = batch.n_bands
     points = (batch.t, batch.m, batch.err, batch.offsets)
     sizes = fft_size(grid.k1[objs])
-    # the three grids' memory, reused by every block (fresh pages cost more
-    # to fault in than to zero)
+    # the grids' memory, reused by every block (fresh pages cost more to
+    # fault in than to zero; across calls, measured, reuse was slower)
     cells = max(min(_FFT_BLOCK, int(sizes.max()) * n_bands * objs.shape[0]), 1)
-    memory = np.empty((3, max(cells, int(sizes.max()) * n_bands)), _GRID_DTYPE)
+    shape = (1 if use else 3, max(cells, int(sizes.max()) * n_bands))
+    memory = np.empty(shape, _GRID_DTYPE)
     for size in np.unique(sizes):
         group = objs[sizes == size]
         per_block = max(1, _FFT_BLOCK // (int(size) * n_bands))
         for lo in range(0, group.shape[0], per_block):
             block = group[lo : lo + per_block]
             rows = block.shape[0] * n_bands
-            shape = (rows, 2, int(size) // 2)
             used = memory[:, : rows * int(size)]
             used.fill(0)
-            g_wy, g_w, g_w2 = (g.reshape(shape) for g in used)
+            grids = [g.reshape((rows, 2, int(size) // 2)) for g in used]
+            g_wy, g_w, g_w2 = grids * 3 if use else grids
             _fill_grids(
                 *points,
                 block,
@@ -369,10 +472,15 @@ def fft_peaks(batch, objs, grid, min_points, out, spec) -> None:
                 g_wy,
                 g_w,
                 g_w2,
+                use,
             )
             kmax = int(grid.k1[block].max()) + 1
+            if win.mode == KEEP:
+                kmax = max(kmax, win.step * int(win.k1[block].max()) + 1)
             dec = _deconvolution(int(size))
-            modes = [_sub_modes(g, kmax) for g in (g_wy, g_w, g_w2)]
+            modes = [_sub_modes(g, kmax) for g in grids]
             tw = _twiddles(int(size), modes[0].dtype)
-            sums = (*modes, tw, int(size) // 2)
-            _fft_post(*points, block, n_bands, grid, min_points, sums, dec, out, spec)
+            sums = (*(modes * 3 if use else modes), tw, int(size) // 2)
+            _fft_post(
+                *points, block, n_bands, grid, min_points, sums, dec, out, spec, win
+            )

@@ -94,6 +94,23 @@ def track_decade(decade, q, d, p):
     decade[q, d, 2] += p * p
 
 
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def gls_power(cc, ss, cs, yc, ys, norm):
+    """Chi-square reduction of one sinusoid from its centred sums, over ``norm``.
+
+    ``cc, ss, cs``: the centred weighted sums of cos^2, sin^2 and cos sin
+    (the mean removed), ``yc, ys``: of y cos and y sin; the weighted normal
+    equations of a sinusoid and an offset, solved in closed form
+    (Zechmeister & Kurster 2009). Clipped to [0, 1]; 0 where the sums are
+    singular (a frequency the sampling cannot see).
+    """
+    d = cc * ss - cs * cs
+    if not d > 1e-300 * (cc + ss + 1.0):
+        return 0.0
+    p = (ss * yc * yc + cc * ys * ys - 2.0 * cs * yc * ys) / (d * norm)
+    return min(max(p, 0.0), 1.0)
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def shared_power(acc, chi0_sum):
     """Power of the shared-shape multi-band model from its summed sums.
@@ -104,12 +121,7 @@ def shared_power(acc, chi0_sum):
     shared by all bands with an offset per band. Returns its chi-square
     reduction over ``chi0_sum``, in [0, 1].
     """
-    cc, ss, cs, yc, ys = acc[0], acc[1], acc[2], acc[3], acc[4]
-    d = cc * ss - cs * cs
-    if not d > 1e-300 * (cc + ss + 1.0):
-        return 0.0
-    p = (ss * yc * yc + cc * ys * ys - 2.0 * cs * yc * ys) / (d * chi0_sum)
-    return min(max(p, 0.0), 1.0)
+    return gls_power(acc[0], acc[1], acc[2], acc[3], acc[4], chi0_sum)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

@@ -56,7 +56,15 @@ import numba
 import numpy as np
 
 from ..kernels.entropy import conditional_entropy
-from ..kernels.harmonic import coefficients, fit_at, model_value, n_columns, new_work
+from ..kernels.harmonic import (
+    coefficients,
+    fit_at,
+    model_value,
+    n_columns,
+    new_work,
+    sincos_cycles,
+    trig,
+)
 from .setup import frequency_grids
 
 SCORERS = ("harmonic", "entropy")
@@ -187,8 +195,8 @@ def _n_visits(tr, bidx, nb, gap):
     single band's points (continuous photometry included) are each a visit.
     """
     n = tr.shape[0]
-    if n == 0:
-        return 0
+    if n == 0 or nb == 1:
+        return n
     order = np.argsort(tr)
     seen = np.zeros(nb, dtype=np.bool_)
     count = 1
@@ -285,14 +293,18 @@ def _report(tr, y, w, bidx, nb, f, h, band_terms, work, res, out):
             continue
         lo, hi = np.inf, -np.inf
         for s in range(64):
-            v = model_value(2.0 * math.pi * s / 64.0, b, beta, nb, h, band_terms, work)
+            sn, cs = sincos_cycles(s / 64.0)
+            v = model_value(cs, sn, b, beta, nb, h, band_terms, work)
             lo, hi = min(lo, v), max(hi, v)
         amp += nb_pts * 0.5 * (hi - lo)
         npts += nb_pts
     out[1] = amp / npts
+    cs, sn = work[7], work[8]
+    trig(tr, f, cs, sn)
     for i in range(tr.shape[0]):
-        x = 2.0 * math.pi * f * tr[i]
-        res[i] = y[i] - model_value(x, bidx[i], beta, nb, h, band_terms, work)
+        res[i] = y[i] - model_value(
+            cs[i], sn[i], bidx[i], beta, nb, h, band_terms, work
+        )
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -341,7 +353,7 @@ def _rerank_kernel(
         tr, y, w, u = np.empty(npts), np.empty(npts), np.empty(npts), np.empty(npts)
         bidx = np.empty(npts, dtype=np.int64)
         rr = np.empty(npts)
-        one = new_work(1, n_harm, 0)
+        one = new_work(1, n_harm, 0, npts)
         ok = np.zeros(n_bands, dtype=np.int64)
         n_ok = 0
         for bnd in range(n_bands):
@@ -376,7 +388,7 @@ def _rerank_kernel(
                 res[seg[s] + i] = rr[i]
         if n_bands == 1 or n_ok == 0:
             continue
-        work = new_work(n_ok, n_harm, band_terms)
+        work = new_work(n_ok, n_harm, band_terms, npts)
         n = _prepare(t, m, err, seg, o, ok[:n_ok], grids.t0[o], tr, y, w, u, bidx)
         f, h, alias = _select(
             tr[:n],
