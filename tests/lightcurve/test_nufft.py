@@ -21,9 +21,9 @@ def test_kernel_weights_follow_the_kernel():
 
 def test_deconvolution_is_the_kernel_transform():
     # 2 / (W Phi(pi W k / n)) with Phi integrated by adaptive quadrature,
-    # across the modes read (k <= n / 3)
+    # across the modes read (k <= n / (2 R))
     n = 3 * 2**10
-    kmax = n // 3 + 1
+    kmax = int(n / (2 * nufft._R)) + 1
     dec = nufft._deconvolution(n)
     for k in (0, 1, 77, kmax // 2, kmax - 1):
         xi = np.pi * nufft._W * k / n
@@ -40,10 +40,10 @@ def test_deconvolution_is_the_kernel_transform():
 def test_split_grid_modes_equal_the_full_transform():
     # the modes read from the two sub-grids' real FFTs (twiddled, and
     # mirrored above n / 4) are those of the whole grid's real FFT, up to
-    # single-precision rounding
+    # single-precision rounding, for every mode read (k <= n / (2 R))
     rng = np.random.default_rng(1)
     n = 2 * 3 * 2**9
-    kmax = n // 3 + 1
+    kmax = int(n / (2 * nufft._R)) + 1
     full = rng.normal(size=(2, n)).astype(np.float32)
     split = np.stack([full[:, 0::2], full[:, 1::2]], axis=1)
     sub = nufft._sub_modes(split.copy(), kmax)
@@ -91,6 +91,7 @@ def test_kept_window_sums_give_the_full_pass_peaks():
     from skastro.lightcurve._features._batch import SegmentBatch
     from skastro.lightcurve._features.periodogram import (
         USE,
+        coarse_grids,
         keep_window,
         periodogram_scan,
     )
@@ -100,6 +101,27 @@ def test_kept_window_sums_give_the_full_pass_peaks():
     window = keep_window(batch, step=5, oversampling=5.0, **grid)
     periodogram_scan(batch, n_peaks=3, oversampling=5.0, window=window, **grid)
     assert window.have.all()
+    # every kept sum, the grid's ends included, is the centred window sum
+    # of the band's normalised weights at its coarse frequency, within the
+    # FFT's 1e-5 (its error grows toward the top of the grid, where the
+    # deconvolution is ~75 times its value at frequency 0: 5e-6 there)
+    coarse = coarse_grids(batch, step=5, oversampling=5.0, **grid)
+    for o in (1, 2, 23):
+        nf = coarse.k1[o] - coarse.k0[o] + 1
+        for b in range(batch.n_bands):
+            s = o * batch.n_bands + b
+            lo, hi = batch.offsets[s], batch.offsets[s + 1]
+            w = batch.err[lo:hi] ** -2.0
+            w /= w.sum()
+            f = np.arange(coarse.k0[o], coarse.k1[o] + 1) * coarse.df[o]
+            x = 2 * np.pi * np.outer(f, batch.t[lo:hi] - coarse.t0[o])
+            cw, sw = np.cos(x) @ w, np.sin(x) @ w
+            cc = np.cos(x) ** 2 @ w - cw**2
+            ss = np.sin(x) ** 2 @ w - sw**2
+            cs = (np.cos(x) * np.sin(x)) @ w - cw * sw
+            at = slice(window.start[o] + b * nf, window.start[o] + (b + 1) * nf)
+            for got, want in zip((window.cc, window.ss, window.cs), (cc, ss, cs)):
+                np.testing.assert_allclose(got[at], want, rtol=0, atol=1e-5)
     direct = keep_window(batch, step=5, oversampling=5.0, **grid)
     periodogram_scan(
         batch, n_peaks=3, oversampling=5.0, window=direct, method="direct", **grid

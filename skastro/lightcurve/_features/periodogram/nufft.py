@@ -4,13 +4,15 @@ Each point is spread onto a regular grid of ``n`` points over one cycle of
 phase with the kernel ``phi(z) = exp(beta (sqrt(1 - z^2) - 1))``, ``|z| <=
 1``, ``_W`` grid points wide (Barnett, Magland & af Klinteberg 2019); the
 grid is transformed in single precision and mode ``k`` divided by the
-kernel's Fourier transform. Oversampling ``_R = 1.5``: modes ``k <= n / 3``
-are read. ``_W = 10`` and ``beta = 2.03 _W`` keep the sums within ~1e-6 of
-their scale in single precision (measured; the deconvolution grows ~15x from
-``k = 0`` to ``n / 3``). The Gaussian kernel used before (16 points,
-Greengard & Lee 2004) needed oversampling 2, FFTs of 4 instead of 3 times
-the highest grid index, for about the same precision (peak powers within
-2.5e-6 of the exact sums before, 2.4e-6 now, on the same test curves).
+kernel's Fourier transform. Oversampling ``_R = 1.25``: modes ``k <= n /
+2.5`` are read. ``_W = 10`` and ``beta = 1.90 _W`` keep the sums within a
+few 1e-6 of their scale in single precision (measured; the deconvolution
+grows ~75x from ``k = 0`` to ``n / 2.5``). Over 480 peaks of 160 seeded
+curves of 20-1,000 points, the powers are within 2.5e-6 of the exact sums
+(99 % within 9.4e-7); at oversampling 1.5 (``beta = 2.03 _W``, FFTs of 3
+instead of 2.5 times the highest grid index, 12 % slower) within 4.0e-6
+(99 % within 3.4e-7). The Gaussian kernel used before (16 points, Greengard
+& Lee 2004) needed oversampling 2 for about the same precision.
 Three FFTs per object, of the weighted data and of the weights at f and 2f;
 cost ~ n_fft log n_fft per object, n_fft the next 2-3-5-smooth size.
 
@@ -56,9 +58,9 @@ Window = namedtuple("Window", "mode step k0 k1 start cc ss cs have")
 NO_WINDOW, KEEP, USE = 0, 1, 2
 
 _W = 10  # kernel width in grid points (even)
-_BETA = 2.03 * _W  # kernel shape; the error at _R = 1.5 is least near 2.0-2.05 _W
+_BETA = 1.90 * _W  # kernel shape; at _R = 1.25 the error is least near 1.85-1.9 _W
 _DEGREE = 8  # of the polynomials giving the kernel weights
-_R = 1.5  # oversampling: modes k <= n / (2 _R) are read
+_R = 1.25  # oversampling: modes k <= n / (2 _R) are read
 _FAST = {"reassoc", "contract", "nsz", "arcp"}
 _FFT_BLOCK = 1 << 20
 _GRID_DTYPE = np.float32
@@ -245,19 +247,25 @@ def _mode(sub, tw, length, k):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
-def _fft_power(s_wy, s_w, s_w2, tw, length, dec, k0, yy, out, scale, acc, kept):
+def _fft_power(
+    s_wy, s_w, s_w2, tw, length, dec, k0, yy, out, scale, acc, kept, mode, first, step
+):
     """Power at grid indices k0 .. k0 + len(out) - 1 from the deconvolved sums.
 
     ``s_*``: the sub-grid FFTs of one row (:func:`_sub_modes`). The band's
     centred sums (cc, ss, cs, yc, ys) times ``scale`` are added to the rows
     of ``acc`` (for the shared-shape multi-band power; an ``acc`` with no
-    columns is left out). ``kept``: the band's window sums ``(cc, ss, cs)``
-    at these indices (from a :data:`Window` in USE mode; ``s_w, s_w2`` are
-    then not read), or three empty arrays. One loop with the arithmetic
-    written out: helpers returning the three sums made it 5x slower.
+    columns is left out). ``kept``: three arrays of window sums ``(cc, ss,
+    cs)``: with ``mode`` USE, the band's at these indices (read instead of
+    ``s_w, s_w2``); with KEEP, written with the sums at the loop's ``first,
+    first + step, ...`` (a coarse grid's indices); else not read. One loop
+    with the arithmetic written out: helpers returning the three sums made
+    it 5x slower.
     """
     kcc, kss, kcs = kept
-    use = kcc.shape[0] > 0
+    use = mode == USE
+    nxt = first if mode == KEEP and kcc.shape[0] > 0 else -1
+    q = 0
     for j in range(out.shape[0]):
         k = k0 + j
         # deconvolved sums of g exp(-i k x): cos = real part, sin = -imag part
@@ -276,6 +284,10 @@ def _fft_power(s_wy, s_w, s_w2, tw, length, dec, k0, yy, out, scale, acc, kept):
             cc = 0.5 * (1.0 + c2) - cw * cw
             ss = 0.5 * (1.0 - c2) - sw * sw
             cs = 0.5 * s2 - cw * sw
+            if j == nxt:
+                kcc[q], kss[q], kcs[q] = cc, ss, cs
+                q += 1
+                nxt = first + q * step if q < kcc.shape[0] else -1
         if acc.shape[1] > 0:
             acc[0, j] += scale * cc
             acc[1, j] += scale * ss
@@ -291,14 +303,16 @@ def _fft_power(s_wy, s_w, s_w2, tw, length, dec, k0, yy, out, scale, acc, kept):
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
-def _keep_window(s_w, s_w2, tw, length, dec, win, o, bnd):
-    """Write band ``bnd`` of object ``o``'s window sums on its coarse grid.
+def _keep_window(s_w, s_w2, tw, length, dec, win, o, bnd, j_from, j_to):
+    """Write band ``bnd`` of object ``o``'s window sums at coarse ``j_from..j_to``.
 
-    The sums of :func:`_fft_power` at the grid indices ``step j``.
+    The sums of :func:`_fft_power` at the grid indices ``step j`` (for the
+    coarse indices outside the object's own grid: :func:`_fft_power` keeps
+    the others).
     """
     nf = win.k1[o] - win.k0[o] + 1
     base = win.start[o] + bnd * nf - win.k0[o]
-    for j in range(win.k0[o], win.k1[o] + 1):
+    for j in range(j_from, j_to + 1):
         k = win.step * j
         f_w = _mode(s_w, tw, length, k)
         f_w2 = _mode(s_w2, tw, length, k)
@@ -340,9 +354,20 @@ def _fft_post(
                 continue
             row = r * n_bands + bnd
             kept = (empty, empty, empty)
-            if win.mode == USE:
-                a = win.start[o] + bnd * nf
-                kept = (win.cc[a : a + nf], win.ss[a : a + nf], win.cs[a : a + nf])
+            first = j_lo = j_hi = 0
+            if win.mode != NO_WINDOW and win.k1[o] >= win.k0[o]:
+                # this band's coarse window sums; with KEEP, those of coarse
+                # indices j_lo..j_hi (step j inside this grid) in the loop
+                nfc = win.k1[o] - win.k0[o] + 1
+                a = win.start[o] + bnd * nfc
+                j_lo, j_hi = win.k0[o], win.k1[o]
+                if win.mode == KEEP:
+                    j_lo = max(j_lo, -(-k0 // win.step))
+                    j_hi = min(j_hi, k1 // win.step)
+                    first = win.step * j_lo - k0
+                b = a + j_lo - win.k0[o]
+                e = max(b, a + j_hi + 1 - win.k0[o])
+                kept = (win.cc[b:e], win.ss[b:e], win.cs[b:e])
             _fft_power(
                 s_wy[row],
                 s_w[row],
@@ -356,9 +381,14 @@ def _fft_post(
                 data.chi0[bnd] / data.yy[bnd],  # the band's total weight
                 acc,
                 kept,
+                win.mode,
+                first,
+                win.step,
             )
             if win.mode == KEEP and win.k1[o] >= win.k0[o]:
-                _keep_window(s_w[row], s_w2[row], tw, length, dec, win, o, bnd)
+                args = (s_w[row], s_w2[row], tw, length, dec, win, o, bnd)
+                _keep_window(*args, win.k0[o], min(j_lo - 1, win.k1[o]))
+                _keep_window(*args, max(j_hi + 1, win.k0[o]), win.k1[o])
             track_series(tracker, bnd, power[bnd], k0, df)
         if n_bands > 1 and data.chi0_sum > 0:
             for bnd in range(n_bands):
