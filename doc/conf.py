@@ -107,6 +107,8 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "download_all_examples": False,
     "reset_modules": ("matplotlib", "seaborn"),
+    # two examples at a time (joblib processes): the CI machine's two cores
+    "parallel": 2,
 }
 
 # Warnings an example would print are not Sphinx warnings, but matplotlib's
