@@ -10,7 +10,7 @@ from ..families.periodogram import FAMILY
 from .direct import direct_cost, direct_peaks
 from .nufft import KEEP, USE, fft_cost, fft_peaks, new_window
 from .peaks import empty_peaks, empty_spectrum
-from .setup import MinPoints, frequency_grids
+from .setup import MinPoints, batch_grids
 
 
 class Method(NamedTuple):
@@ -93,17 +93,13 @@ def periodogram_scan(
     min_points = MinPoints(
         FAMILY.min_points("period_{j}"), FAMILY.min_points("period_0_fap")
     )
-    fixed = np.zeros(3) if grid is None else np.asarray(grid, dtype=float)
-    grids = frequency_grids(
-        batch.t,
-        batch.offsets,
-        batch.n_objects,
-        n_bands,
-        float(min_period),
-        float(max_period) if max_period is not None else -1.0,
-        float(oversampling),
-        fixed,
-        min_points.peaks,
+    grids = batch_grids(
+        batch,
+        min_period=min_period,
+        max_period=max_period,
+        oversampling=oversampling,
+        min_points=min_points.peaks,
+        fixed=grid,
     )
     active = np.flatnonzero(grids.k1 >= grids.k0)
     if window is not None and window.mode == USE:
@@ -114,8 +110,13 @@ def periodogram_scan(
     if active.shape[0] == 0:
         return out, spec
     if window is not None and window.mode == KEEP:
-        # a coarse index beyond the modes read: the object keeps none
-        window.k1[window.step * window.k1 > grids.k1 + 1] = -1
+        # the power loop keeps the coarse indices j with step j on this
+        # grid: an object whose coarse grid reaches past it (the grids'
+        # rounding at an edge) keeps none and gets the full pass later
+        out_of_grid = (window.step * window.k0 < grids.k0) | (
+            window.step * window.k1 > grids.k1
+        )
+        window.k1[out_of_grid] = -1
     if method == "auto":
         seg = batch.offsets
         npts = (seg[(active + 1) * n_bands] - seg[active * n_bands]).astype(float)
@@ -137,16 +138,12 @@ def periodogram_scan(
 
 def coarse_grids(batch, *, step, min_period, max_period, oversampling):
     """The objects' grids at ``oversampling / step`` (a :data:`~.setup.Grid`)."""
-    return frequency_grids(
-        batch.t,
-        batch.offsets,
-        batch.n_objects,
-        batch.n_bands,
-        float(min_period),
-        float(max_period) if max_period is not None else -1.0,
-        float(oversampling) / step,
-        np.zeros(3),
-        FAMILY.min_points("period_{j}"),
+    return batch_grids(
+        batch,
+        min_period=min_period,
+        max_period=max_period,
+        oversampling=oversampling / step,
+        min_points=FAMILY.min_points("period_{j}"),
     )
 
 

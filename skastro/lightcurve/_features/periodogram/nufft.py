@@ -302,29 +302,6 @@ def _fft_power(
         out[j] = p
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FAST)
-def _keep_window(s_w, s_w2, tw, length, dec, win, o, bnd, j_from, j_to):
-    """Write band ``bnd`` of object ``o``'s window sums at coarse ``j_from..j_to``.
-
-    The sums of :func:`_fft_power` at the grid indices ``step j`` (for the
-    coarse indices outside the object's own grid: :func:`_fft_power` keeps
-    the others).
-    """
-    nf = win.k1[o] - win.k0[o] + 1
-    base = win.start[o] + bnd * nf - win.k0[o]
-    for j in range(j_from, j_to + 1):
-        k = win.step * j
-        f_w = _mode(s_w, tw, length, k)
-        f_w2 = _mode(s_w2, tw, length, k)
-        cw = dec[k] * f_w.real
-        sw = -dec[k] * f_w.imag
-        c2 = dec[k] * f_w2.real
-        s2 = -dec[k] * f_w2.imag
-        win.cc[base + j] = 0.5 * (1.0 + c2) - cw * cw
-        win.ss[base + j] = 0.5 * (1.0 - c2) - sw * sw
-        win.cs[base + j] = 0.5 * s2 - cw * sw
-
-
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _fft_post(
     t, m, err, seg, objs, n_bands, grid, min_points, sums, dec, out, spec, win
@@ -354,20 +331,15 @@ def _fft_post(
                 continue
             row = r * n_bands + bnd
             kept = (empty, empty, empty)
-            first = j_lo = j_hi = 0
+            first = 0
             if win.mode != NO_WINDOW and win.k1[o] >= win.k0[o]:
-                # this band's coarse window sums; with KEEP, those of coarse
-                # indices j_lo..j_hi (step j inside this grid) in the loop
+                # this band's coarse window sums (with KEEP, every coarse
+                # index's step j lies on this grid: periodogram_scan sees
+                # to it)
                 nfc = win.k1[o] - win.k0[o] + 1
                 a = win.start[o] + bnd * nfc
-                j_lo, j_hi = win.k0[o], win.k1[o]
-                if win.mode == KEEP:
-                    j_lo = max(j_lo, -(-k0 // win.step))
-                    j_hi = min(j_hi, k1 // win.step)
-                    first = win.step * j_lo - k0
-                b = a + j_lo - win.k0[o]
-                e = max(b, a + j_hi + 1 - win.k0[o])
-                kept = (win.cc[b:e], win.ss[b:e], win.cs[b:e])
+                kept = (win.cc[a : a + nfc], win.ss[a : a + nfc], win.cs[a : a + nfc])
+                first = win.step * win.k0[o] - k0
             _fft_power(
                 s_wy[row],
                 s_w[row],
@@ -385,10 +357,6 @@ def _fft_post(
                 first,
                 win.step,
             )
-            if win.mode == KEEP and win.k1[o] >= win.k0[o]:
-                args = (s_w[row], s_w2[row], tw, length, dec, win, o, bnd)
-                _keep_window(*args, win.k0[o], min(j_lo - 1, win.k1[o]))
-                _keep_window(*args, max(j_hi + 1, win.k0[o]), win.k1[o])
             track_series(tracker, bnd, power[bnd], k0, df)
         if n_bands > 1 and data.chi0_sum > 0:
             for bnd in range(n_bands):
@@ -505,8 +473,6 @@ def fft_peaks(batch, objs, grid, min_points, out, spec, window=None) -> None:
                 use,
             )
             kmax = int(grid.k1[block].max()) + 1
-            if win.mode == KEEP:
-                kmax = max(kmax, win.step * int(win.k1[block].max()) + 1)
             dec = _deconvolution(int(size))
             modes = [_sub_modes(g, kmax) for g in grids]
             tw = _twiddles(int(size), modes[0].dtype)

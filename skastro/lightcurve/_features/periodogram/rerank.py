@@ -65,7 +65,7 @@ from ..kernels.harmonic import (
     sincos_cycles,
     trig,
 )
-from .setup import frequency_grids
+from .setup import batch_grids
 
 SCORERS = ("harmonic", "entropy")
 # BIC drop (Kass & Raftery 1995: "very strong" evidence) a candidate needs
@@ -439,16 +439,12 @@ def rerank(
     out_b = np.full((batch.n_segments, N_OUT), np.nan)
     out_m = np.full((batch.n_objects, N_OUT), np.nan)
     res = np.full(batch.t.shape[0], np.nan)
-    grids = frequency_grids(
-        batch.t,
-        batch.offsets,
-        batch.n_objects,
-        batch.n_bands,
-        float(min_period),
-        float(max_period) if max_period is not None else -1.0,
-        float(oversampling),
-        np.zeros(3),
-        3,
+    grids = batch_grids(
+        batch,
+        min_period=min_period,
+        max_period=max_period,
+        oversampling=oversampling,
+        min_points=3,
     )
     settings = (
         int(n_harmonics),

@@ -69,6 +69,24 @@ def frequency_grids(
     return Grid(t0, df, k0, k1)
 
 
+def batch_grids(batch, *, min_period, max_period, oversampling, min_points, fixed=None):
+    """:func:`frequency_grids` of a ``SegmentBatch`` (``max_period`` None: none).
+
+    ``fixed = (df, k0, k1)`` imposes one grid on every object.
+    """
+    return frequency_grids(
+        batch.t,
+        batch.offsets,
+        batch.n_objects,
+        batch.n_bands,
+        float(min_period),
+        float(max_period) if max_period is not None else -1.0,
+        float(oversampling),
+        np.zeros(3) if fixed is None else np.asarray(fixed, dtype=float),
+        int(min_points),
+    )
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def object_data(t, m, err, seg, o, n_bands, t0, min_points):
     """:data:`ObjectData` of object ``o`` (bands under ``min_points`` left out)."""
