@@ -6,10 +6,11 @@ the single root node of ``HierarchicalClassifier(taxonomy=None)``. Printed:
 fit and predict_proba times (best of ``--repeat`` runs), and the ratio
 skastro / bare (goal: <= 1.1). A second table times a two-level taxonomy for
 scale (it fits two forests, so its ratio is not an overhead). Last, the
-default ``HierarchicalClassifier(random_state=0)`` (balanced boosted trees
-and a small network, soft-voted, per node) against the bare forest with 100
-trees (goal: fit <= 2x). Every model runs on ``--n-jobs`` threads (the
-boosted trees' OpenMP threads and the network's BLAS threads are limited to
+default ``HierarchicalClassifier(random_state=0)`` (balanced boosted trees,
+a forest of small bootstraps and small networks, soft-voted, per node)
+against the bare forest with 100 trees (goal: fit <= 2x). Every model runs on
+``--n-jobs`` threads (the boosted trees' OpenMP threads and the networks'
+BLAS threads are limited to
 match the forests' joblib workers). Prints, never asserts.
 
 Run::

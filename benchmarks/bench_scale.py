@@ -366,8 +366,8 @@ def main() -> None:
         else:
             print(
                 "HierarchicalClassifier (default node estimator: balanced boosted "
-                f"trees + network, n_jobs=2) on {args.rows:,} rows x 50 float32 "
-                "features "
+                f"trees + forest + networks, n_jobs=2) on {args.rows:,} rows x 50 "
+                "float32 features "
                 f"({h['X_gib']:.2f} GiB): fit {h['fit_s']:.1f} s, predict "
                 f"{h['n_predict']:,} rows {h['predict_s']:.1f} s; CPU "
                 f"{h['cpu_s']:.0f} s (all processes); peak RSS "

@@ -111,8 +111,8 @@ for ax, name in zip(axes, shown):
 # A classifier that follows the taxonomy
 # --------------------------------------
 # The taxonomy after Richards et al. (2012). Every internal node gets its own
-# classifier (the default: boosted trees and a small network, soft-voted,
-# with balanced class weights),
+# classifier (the default: boosted trees, a random forest and small
+# networks, soft-voted, with balanced class weights),
 # trained on the stars below it only; the
 # probability of a class is the product of the probabilities down its path.
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
@@ -163,7 +163,7 @@ ax.set(xlabel="recall (test set)", xlim=(0, 1), title="HierarchicalClassifier")
 # ----------------------
 # The permutation importances of the whole classifier on the test stars:
 # how much the balanced accuracy drops when one feature is shuffled. (The
-# default node estimator, boosted trees voted with a network, has no
+# default node estimator, boosted trees, a forest and networks voted, has no
 # impurity-based importances; with forests as node estimators,
 # ``clf.feature_importances_`` gives them.)
 from sklearn.inspection import permutation_importance

@@ -290,8 +290,9 @@ def task_asas(asas, output: Path) -> list[Row]:
 
     # permutation importances on the held-out stars: the drop in balanced
     # accuracy when one feature is shuffled. The default node estimator
-    # (boosted trees voted with a network) has no impurity-based importances,
-    # and these measure what the whole classifier uses, every node together
+    # (boosted trees, a forest and networks, voted) has no impurity-based
+    # importances, and these measure what the whole classifier uses, every
+    # node together
     drop = permutation_importance(
         clf, F_test, y_test, scoring="balanced_accuracy", n_repeats=3, random_state=0
     ).importances_mean

@@ -49,10 +49,11 @@ class HierarchicalClassifier(
     separated from a look-alike by its own node classifier (quasars from stars
     among point sources) instead of competing with every class at once. The
     default per-node estimator is a soft vote of scikit-learn's
-    :class:`~sklearn.ensemble.HistGradientBoostingClassifier` and a small
-    :class:`~sklearn.neural_network.MLPClassifier` on quantile-normalised
-    features, both with balanced class weights (every child of a node weighs
-    the same in total).
+    :class:`~sklearn.ensemble.HistGradientBoostingClassifier`, a
+    :class:`~sklearn.ensemble.RandomForestClassifier` of small bootstraps and
+    small :class:`~sklearn.neural_network.MLPClassifier` networks on
+    quantile-normalised features, all with balanced class weights (every
+    child of a node weighs the same in total).
 
     Parameters
     ----------
@@ -79,11 +80,14 @@ class HierarchicalClassifier(
         cloned for every node. ``None`` uses the mean of the class
         probabilities of ``HistGradientBoostingClassifier(learning_rate=0.1,
         max_iter=100, max_leaf_nodes=15, min_samples_leaf=20,
-        early_stopping=False)`` and of ``MLPClassifier((64, 64),
-        alpha=0.03, batch_size=512, learning_rate_init=0.003)`` trained for
-        40 epochs (at most about 2000 mini-batches) on the features mapped by
+        early_stopping=False)`` (255 bins of equal training weight per
+        feature), of ``RandomForestClassifier(100, criterion="entropy",
+        max_features=0.3, max_samples=1000)`` and of up to three
+        ``MLPClassifier((64, 64), alpha=0.03, batch_size=512,
+        learning_rate_init=0.003)`` (averaged) trained for 40 epochs (about
+        2000 mini-batches in all at most) on the features mapped by
         ``QuantileTransformer(output_distribution="normal")`` (NaN set to
-        the median), both fitted with balanced class weights; every
+        the median), all fitted with balanced class weights; every
         parameter is pinned (scikit-learn 1.9 defaults for the rest) and
         seeded by ``random_state``. It was chosen by cross-validation on
         SDSS, ZTF and ASAS data, within twice the fit time of a 100-tree

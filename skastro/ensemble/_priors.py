@@ -247,9 +247,19 @@ class TunedPriorsClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         bounds = self.min_recall or {}
         unknown = [c for c in bounds if c not in set(self.classes_.tolist())]
         if unknown:
+            hint = ""
+            if self.classes_.dtype.kind in "iu" and self.classes_.tolist() == list(
+                range(len(self.classes_))
+            ):
+                hint = (
+                    " The classes are the codes 0 .. k-1: "
+                    "cross_val_predict(method='predict_proba') encodes the "
+                    "labels in sorted order before it fits; name the class by "
+                    "its code there, or use method='predict'."
+                )
             raise ValueError(
                 f"TunedPriorsClassifier: min_recall names {unknown!r}, which are "
-                f"not classes of y ({self.classes_.tolist()!r})."
+                f"not classes of y ({self.classes_.tolist()!r}).{hint}"
             )
         return (
             np.searchsorted(self.classes_, list(bounds)).astype(int),

@@ -23,6 +23,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from skastro.ensemble import HierarchicalClassifier
+from skastro.ensemble._nodes import default_estimator, weighted_bin_edges
 
 TAXONOMY = {"point": ["STAR", "QSO"], "extended": ["GALAXY"]}
 
@@ -400,10 +401,10 @@ def test_random_state_and_n_jobs():
 
 
 def test_default_estimator_is_pinned():
-    # the default node estimator votes balanced histogram gradient boosting
-    # and a small network with every parameter written out, so a
-    # scikit-learn release that changes a default does not change the
-    # classifier; its random_state is seeded
+    # the default node estimator votes balanced histogram gradient boosting,
+    # a forest of small bootstraps and small networks with every parameter
+    # written out, so a scikit-learn release that changes a default does
+    # not change the classifier; its random_state is seeded
     X, y = _three_blobs()
     clf = HierarchicalClassifier(random_state=0).fit(X, y)
     vote = clf.estimators_["root"]
@@ -418,17 +419,73 @@ def test_default_estimator_is_pinned():
     assert trees["max_leaf_nodes"] == 15
     assert trees["min_samples_leaf"] == 20
     assert trees["early_stopping"] is False
-    network = vote.network_.get_params()
-    assert network["hidden_layer_sizes"] == (64, 64)
-    assert network["alpha"] == 0.03
-    assert network["learning_rate_init"] == 0.003
-    assert network["early_stopping"] is False
-    # the vote's probabilities are the mean of its two members'
+    forest = vote.forest_.get_params()
+    assert forest["n_estimators"] == 100
+    assert forest["criterion"] == "entropy"
+    assert forest["max_features"] == 0.3
+    assert forest["max_samples"] is None  # 300 samples: a full bootstrap
+    # three networks with their own seeds (300 samples: 40 epochs of one
+    # mini-batch each, within the budget of 2000 steps)
+    assert len(vote.networks_) == 3
+    assert len({m.random_state for m in vote.networks_}) == 3
+    for network in vote.networks_:
+        params = network.get_params()
+        assert params["hidden_layer_sizes"] == (64, 64)
+        assert params["alpha"] == 0.03
+        assert params["learning_rate_init"] == 0.003
+        assert params["max_iter"] == 40
+        assert params["early_stopping"] is False
+    # the vote's probabilities are the mean of its three members', the
+    # networks averaged first
+    Z = vote._network_input(X)
+    assert Z.dtype == np.float32
+    networks = np.mean([m.predict_proba(Z) for m in vote.networks_], axis=0)
     np.testing.assert_allclose(
         vote.predict_proba(X),
-        0.5 * vote.trees_.predict_proba(X)
-        + 0.5 * vote.network_.predict_proba(vote._network_input(X)),
+        (
+            vote.trees_.predict_proba(vote._binned(X))
+            + vote.forest_.predict_proba(X)
+            + networks
+        )
+        / 3,
     )
+
+
+def test_default_estimator_bounds_its_cost_on_large_data():
+    # on 30,000 samples one network of 35 epochs (about 2000 mini-batch
+    # steps of 512) and forest trees on bootstraps of 1000 samples
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=30_000, n_features=4, random_state=0)
+    vote = default_estimator().set_params(random_state=0).fit(X, y)
+    assert len(vote.networks_) == 1
+    assert vote.networks_[0].get_params()["max_iter"] == 35
+    assert vote.forest_.get_params()["max_samples"] == 1000
+    assert all(t.tree_.n_node_samples[0] <= 1000 for t in vote.forest_.estimators_)
+
+
+def test_weighted_bin_edges_are_scikit_learn_weighted_binning():
+    # the default's trees see features pre-binned by weighted_bin_edges: the
+    # same thresholds as scikit-learn's _BinMapper with sample_weight (one
+    # sort per feature instead of one per quantile), NaN and zero weights
+    # left out, midpoints when a feature has 255 distinct values or fewer
+    import inspect
+
+    from sklearn.ensemble._hist_gradient_boosting.binning import (
+        _find_binning_thresholds,
+    )
+
+    if "sample_weight" not in inspect.signature(_find_binning_thresholds).parameters:
+        pytest.skip("this scikit-learn bins without sample_weight")
+
+    rng = np.random.RandomState(0)
+    column = rng.lognormal(size=3000)
+    column[rng.rand(3000) < 0.1] = np.nan
+    weight = rng.choice([0.0, 0.5, 1.0, 7.0], size=3000)
+    few = rng.randint(0, 40, size=3000).astype(float)
+    for values in (column, few, np.round(column, 1), np.round(column, 2)):
+        expected = _find_binning_thresholds(values, 255, sample_weight=weight)
+        np.testing.assert_allclose(weighted_bin_edges(values, weight), expected)
 
 
 def test_default_estimator_passes_the_estimator_checks():

@@ -73,7 +73,7 @@ def test_no_importances_without_node_importances():
 
 
 def test_default_node_estimator_gives_permutation_importances_only():
-    # the default node estimator (boosted trees voted with a network) has
+    # the default node estimator (boosted trees, a forest and networks, voted) has
     # no impurity-based importances, so the classifier exposes none; the
     # documented way (demo, ASAS example) is permutation importance on
     # held-out data, which ranks the two informative features first
@@ -82,7 +82,7 @@ def test_default_node_estimator_gives_permutation_importances_only():
     X, y = _data()
     clf = HierarchicalClassifier(TAXONOMY, random_state=0).fit(X[::2], y[::2])
     assert not hasattr(clf, "feature_importances_")
-    with pytest.raises(AttributeError, match="_TreesNetworkVote"):
+    with pytest.raises(AttributeError, match="_TreesForestNetworksVote"):
         clf.node_feature_importances_  # noqa: B018
     drop = permutation_importance(
         clf, X[1::2], y[1::2], scoring="balanced_accuracy", random_state=0

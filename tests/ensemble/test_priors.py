@@ -75,6 +75,15 @@ def test_unknown_bound_class_is_named():
         clf.fit(X, y)
 
 
+def test_bound_by_name_under_encoded_labels_says_why():
+    # cross_val_predict(method="predict_proba") fits on the codes 0 .. k-1;
+    # a bound that names a class then fails with the reason and the fix
+    X, y = _overlapping()
+    clf = TunedPriorsClassifier(LogisticRegression(), min_recall={"QSO": 0.9})
+    with pytest.raises(ValueError, match=r"codes 0 \.\. k-1.*method='predict'"):
+        cross_val_predict(clf, X, y, cv=3, method="predict_proba")
+
+
 def test_nested_in_cross_val_predict_is_honest():
     # nested in cross_val_predict, the weights are fitted on the training
     # folds only; the outer predictions keep the class names and score at
