@@ -260,7 +260,11 @@ class _TreesForestNetworksVote(ClassifierMixin, BaseEstimator):
             return trees
         forest = self.forest_.predict_proba(self._columns(X))
         Z = self._network_input(X)
-        networks = np.mean([m.predict_proba(Z) for m in self.networks_], axis=0)
+        networks = np.mean(
+            [m.predict_proba(Z) for m in self.networks_], axis=0, dtype=np.float64
+        )
+        # float32 networks: rows sum to one within 1e-7; to one here
+        networks /= networks.sum(axis=1, keepdims=True)
         return (trees + forest + networks) / 3
 
     def predict(self, X):

@@ -436,10 +436,14 @@ def test_default_estimator_is_pinned():
         assert params["max_iter"] == 40
         assert params["early_stopping"] is False
     # the vote's probabilities are the mean of its three members', the
-    # networks averaged first
+    # networks (float32) averaged first and their rows summed to one in
+    # float64, so every row of the vote sums to one to float64 precision
     Z = vote._network_input(X)
     assert Z.dtype == np.float32
-    networks = np.mean([m.predict_proba(Z) for m in vote.networks_], axis=0)
+    networks = np.mean(
+        [m.predict_proba(Z).astype(float) for m in vote.networks_], axis=0
+    )
+    networks = networks / networks.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(
         vote.predict_proba(X),
         (
@@ -449,6 +453,7 @@ def test_default_estimator_is_pinned():
         )
         / 3,
     )
+    np.testing.assert_allclose(vote.predict_proba(X).sum(axis=1), 1.0, rtol=1e-12)
 
 
 def test_default_estimator_bounds_its_cost_on_large_data():
